@@ -1,0 +1,104 @@
+package dev.tracefetch.replayer.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Entry point of {@code bin/replayer}: the node-side process that mounts an image lazily and
+ * prefetches what the application is about to read.
+ */
+@Command(
+    name = "replayer",
+    mixinStandardHelpOptions = true,
+    version = "replayer 0.1.0",
+    description = "Mount images lazily and replay start-up traces on the node.",
+    subcommands = {
+      ReplayerCommand.Mount.class,
+      ReplayerCommand.Umount.class,
+      ReplayerCommand.PrefetchAll.class,
+      ReplayerCommand.Hook.class,
+      ReplayerCommand.Stats.class
+    })
+public final class ReplayerCommand implements Callable<Integer> {
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.err);
+    return 2;
+  }
+
+  /** Mounts an image lazily in the foreground until SIGINT/SIGTERM. */
+  @Command(
+      name = "mount",
+      mixinStandardHelpOptions = true,
+      description = "Mount IMAGE at MOUNTPOINT.")
+  static final class Mount implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IMAGE")
+    String image;
+
+    @Parameters(index = "1", paramLabel = "MOUNTPOINT")
+    String mountpoint;
+
+    @Override
+    public Integer call() {
+      return NotYetImplemented.report("replayer mount");
+    }
+  }
+
+  /** Releases a mount left by a stopped or killed node process. */
+  @Command(name = "umount", mixinStandardHelpOptions = true, description = "Unmount MOUNTPOINT.")
+  static final class Umount implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MOUNTPOINT")
+    String mountpoint;
+
+    @Override
+    public Integer call() {
+      return NotYetImplemented.report("replayer umount");
+    }
+  }
+
+  /** Fetches every chunk of every layer in parallel instead of lazily. */
+  @Command(
+      name = "prefetch-all",
+      mixinStandardHelpOptions = true,
+      description = "Fetch all of IMAGE.")
+  static final class PrefetchAll implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IMAGE")
+    String image;
+
+    @Override
+    public Integer call() {
+      return NotYetImplemented.report("replayer prefetch-all");
+    }
+  }
+
+  /** OCI runtime createRuntime hook that triggers replay for a starting container. */
+  @Command(name = "hook", mixinStandardHelpOptions = true, description = "OCI createRuntime hook.")
+  static final class Hook implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      return NotYetImplemented.report("replayer hook");
+    }
+  }
+
+  /** Prints prefetch and cache metrics of one mount. */
+  @Command(
+      name = "stats",
+      mixinStandardHelpOptions = true,
+      description = "Show metrics of MOUNTPOINT.")
+  static final class Stats implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MOUNTPOINT")
+    String mountpoint;
+
+    @Override
+    public Integer call() {
+      return NotYetImplemented.report("replayer stats");
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ReplayerCommand()).execute(args));
+  }
+}
