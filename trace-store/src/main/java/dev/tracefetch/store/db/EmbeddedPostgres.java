@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
@@ -22,6 +23,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -91,6 +93,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
     Path binDir = findBinDir(absolute.binDir(), pgdata);
     try {
       Files.createDirectories(dataDir);
+      if (asRoot) {
+        // The cluster's OS user must be able to enter the data directory (not list it).
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dataDir);
+        if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
+          Files.setPosixFilePermissions(dataDir, permissions);
+        }
+      }
       Path passwordFile = dataDir.resolve("superuser.password");
       if (!Files.exists(pgdata.resolve("PG_VERSION"))) {
         initialise(absolute, binDir, asRoot, passwordFile);
@@ -220,6 +229,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
       throws IOException {
     Path dataDir = settings.dataDir();
     Path pgdata = dataDir.resolve("pgdata");
+    Optional<UserPrincipal> owner =
+        asRoot ? Optional.of(osUser(settings.osUser())) : Optional.empty();
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -230,10 +241,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     Path pwfile = dataDir.resolve(".initdb-password");
     writePrivate(pwfile, password);
     try {
-      if (asRoot) {
-        UserPrincipal owner = osUser(settings.osUser());
-        Files.setOwner(pgdata, owner);
-        Files.setOwner(pwfile, owner);
+      if (owner.isPresent()) {
+        Files.setOwner(pgdata, owner.get());
+        Files.setOwner(pwfile, owner.get());
         checkReachable(settings, pgdata);
       }
       log.info("initialising embedded PostgreSQL cluster dataDir={} bin={}", dataDir, binDir);

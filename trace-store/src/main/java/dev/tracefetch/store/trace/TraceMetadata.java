@@ -98,6 +98,10 @@ public record TraceMetadata(
       throw new InvalidInputException(
           "Invalid trace", "trace field " + field + " is longer than " + MAX_TEXT + " characters");
     }
+    if (value.indexOf('\u0000') >= 0) {
+      throw new InvalidInputException(
+          "Invalid trace", "trace field " + field + " contains a NUL character");
+    }
   }
 
   private static void checkEvents(Trace trace) {
