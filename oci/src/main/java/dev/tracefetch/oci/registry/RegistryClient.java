@@ -97,6 +97,46 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
+  // ---- manifests and tags -------------------------------------------------------------------
+
+  /**
+   * Pushes a manifest or index under {@code reference} (a tag, or its own digest) and returns its
+   * digest. The bytes are sent exactly as given.
+   */
+  public Digest pushManifest(String repository, String reference, String mediaType, byte[] bytes)
+      throws IOException {
+    String repo = RepositoryNames.repository(repository);
+    String ref = RepositoryNames.reference(reference);
+    Objects.requireNonNull(mediaType, "mediaType");
+    if (bytes.length > ManifestPuller.MAX_MANIFEST_SIZE) {
+      throw new IllegalArgumentException(
+          "manifest of " + bytes.length + " bytes exceeds " + ManifestPuller.MAX_MANIFEST_SIZE);
+    }
+    Digest digest = Digest.of(bytes);
+    if (RepositoryNames.isDigest(ref) && !ref.equals(digest.toString())) {
+      throw new IllegalArgumentException(
+          "cannot push a manifest with digest " + digest + " under digest " + ref);
+    }
+    return caller.call(new ManifestPusher(repo, ref, mediaType, bytes.clone())).digest();
+  }
+
+  /** All tags of the repository, following pagination. */
+  public List<String> listTags(String repository) throws IOException {
+    String repo = RepositoryNames.repository(repository);
+    List<String> tags = new ArrayList<>();
+    okhttp3.HttpUrl page = null;
+    for (int pages = 0; pages < 10_000; pages++) {
+      TagLister.Page p = caller.call(new TagLister(repo, page));
+      tags.addAll(p.tags());
+      if (p.next() == null) {
+        return List.copyOf(tags);
+      }
+      page = p.next();
+    }
+    throw new RegistryProtocolException(
+        RegistryFailure.of("list tags", registry(), repo, null), "more than 10000 pages of tags");
+  }
+
   // ---- blobs ------------------------------------------------------------------------------
 
   /** Whether {@code repository} has the blob. */
