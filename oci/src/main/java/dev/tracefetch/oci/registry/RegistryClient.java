@@ -1,7 +1,12 @@
 package dev.tracefetch.oci.registry;
 
+import dev.tracefetch.oci.image.ContentNotFoundException;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.Digest;
+import dev.tracefetch.oci.image.ImageFormatException;
+import dev.tracefetch.oci.image.ImageStore;
+import dev.tracefetch.oci.image.MediaTypes;
+import dev.tracefetch.oci.image.RawManifest;
 import dev.tracefetch.oci.registry.auth.CredentialProvider;
 import dev.tracefetch.oci.registry.auth.Credentials;
 import dev.tracefetch.oci.registry.auth.DockerConfigCredentials;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
@@ -42,6 +48,7 @@ public final class RegistryClient implements AutoCloseable {
   private final OkHttpClient http;
   private final RetryPolicy retry;
   private final BlobPusher blobPusher;
+  private final Referrers referrers;
 
   private RegistryClient(Builder b) {
     RegistryAddress address = RegistryAddress.parse(b.registry, b.insecure);
@@ -61,6 +68,7 @@ public final class RegistryClient implements AutoCloseable {
             b.clock);
     this.blobPusher =
         new BlobPusher(caller, b.retry, b.chunkedThreshold, b.chunkSize, b.sleeper, b.random);
+    this.referrers = new Referrers(caller);
   }
 
   /**
@@ -100,8 +108,62 @@ public final class RegistryClient implements AutoCloseable {
   // ---- manifests and tags -------------------------------------------------------------------
 
   /**
+   * The manifest or index {@code reference} (tag or {@code sha256:} digest) names, as exact bytes,
+   * verified against the digest (by digest) or the registry's {@code Docker-Content-Digest} (by
+   * tag).
+   *
+   * @throws ManifestUnknownException if there is no such tag or manifest
+   * @throws dev.tracefetch.oci.image.DigestMismatchException if the bytes do not match
+   */
+  public RawManifest pullManifest(String repository, String reference) throws IOException {
+    String repo = RepositoryNames.repository(repository);
+    String ref = RepositoryNames.reference(reference);
+    ManifestPuller.Fetched f =
+        caller.call(new ManifestPuller(registry(), repo, ref, MediaTypes.MANIFEST_ACCEPT));
+    try {
+      return RawManifest.of(f.contentType(), f.bytes());
+    } catch (ImageFormatException e) {
+      throw new ImageFormatException(
+          "manifest " + ref + " in " + registry() + "/" + repo + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What {@code reference} resolves to (media type, digest, size) without downloading the manifest,
+   * or empty if it does not exist. Falls back to a GET when the registry's HEAD answer lacks a
+   * digest, type or size.
+   */
+  public Optional<Descriptor> headManifest(String repository, String reference) throws IOException {
+    String repo = RepositoryNames.repository(repository);
+    String ref = RepositoryNames.reference(reference);
+    ManifestChecker.Head h =
+        caller.call(new ManifestChecker(repo, ref, MediaTypes.MANIFEST_ACCEPT));
+    if (!h.found()) {
+      return Optional.empty();
+    }
+    if (h.digest() == null
+        || h.size() < 0
+        || h.mediaType() == null
+        || !(MediaTypes.isManifest(h.mediaType()) || MediaTypes.isIndex(h.mediaType()))) {
+      return Optional.of(pullManifest(repo, ref).descriptor());
+    }
+    return Optional.of(Descriptor.of(h.mediaType(), h.digest(), h.size()));
+  }
+
+  /**
+   * Pushes {@code manifest} under {@code reference}; see {@link #pushManifest(String, String,
+   * String, byte[])}.
+   */
+  public Digest pushManifest(String repository, String reference, RawManifest manifest)
+      throws IOException {
+    return pushManifest(repository, reference, manifest.mediaType(), manifest.bytes());
+  }
+
+  /**
    * Pushes a manifest or index under {@code reference} (a tag, or its own digest) and returns its
-   * digest. The bytes are sent exactly as given.
+   * digest. The bytes are sent exactly as given. If the document has a {@code subject} and the
+   * registry does not process subjects itself (no {@code OCI-Subject} answer), the subject's {@code
+   * sha256-<hex>} referrers tag is updated so {@link #referrers} finds it.
    */
   public Digest pushManifest(String repository, String reference, String mediaType, byte[] bytes)
       throws IOException {
@@ -117,7 +179,54 @@ public final class RegistryClient implements AutoCloseable {
       throw new IllegalArgumentException(
           "cannot push a manifest with digest " + digest + " under digest " + ref);
     }
-    return caller.call(new ManifestPusher(repo, ref, mediaType, bytes.clone())).digest();
+    byte[] copy = bytes.clone();
+    ManifestPusher.Pushed pushed = caller.call(new ManifestPusher(repo, ref, mediaType, copy));
+    if (!pushed.subjectProcessed()) {
+      referrers.afterPush(repo, mediaType, copy, pushed.digest());
+    }
+    return pushed.digest();
+  }
+
+  /**
+   * Descriptors of the manifests in {@code repository} whose {@code subject} is {@code subject},
+   * optionally only those of {@code artifactType} (null for all). Uses the referrers API, or the
+   * {@code sha256-<hex>} tag schema where the registry has no such API.
+   */
+  public List<Descriptor> referrers(String repository, Digest subject, String artifactType)
+      throws IOException {
+    return referrers.list(RepositoryNames.repository(repository), subject, artifactType);
+  }
+
+  /**
+   * A read-only {@link ImageStore} view of one repository, for code that consumes images without
+   * caring whether they come from a registry or an OCI layout.
+   */
+  public ImageStore imageStore(String repository) {
+    String repo = RepositoryNames.repository(repository);
+    return new ImageStore() {
+      @Override
+      public RawManifest manifest(String reference) throws IOException {
+        try {
+          return pullManifest(repo, reference);
+        } catch (RegistryNotFoundException e) {
+          throw new ContentNotFoundException(e.getMessage());
+        }
+      }
+
+      @Override
+      public InputStream blob(Digest digest) throws IOException {
+        try {
+          return fetchBlob(repo, digest);
+        } catch (RegistryNotFoundException e) {
+          throw new ContentNotFoundException(e.getMessage());
+        }
+      }
+
+      @Override
+      public String toString() {
+        return registry() + "/" + repo;
+      }
+    };
   }
 
   /** All tags of the repository, following pagination. */

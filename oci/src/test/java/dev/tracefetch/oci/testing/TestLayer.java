@@ -66,9 +66,14 @@ public final class TestLayer {
 
   /** The tar, gzip-compressed (deterministic: no name or mtime in the gzip header). */
   public byte[] tarGzip() {
+    return gzip(tar());
+  }
+
+  /** Gzips {@code data} deterministically. */
+  static byte[] gzip(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(tar());
+      gz.write(data);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot gzip test layer", e);
     }
