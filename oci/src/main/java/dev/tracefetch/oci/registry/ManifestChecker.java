@@ -41,7 +41,7 @@ final class ManifestChecker implements RegistryEndpoint<ManifestChecker.Head> {
 
   @Override
   public String target() {
-    return reference;
+    return RepositoryNames.describe(reference);
   }
 
   @Override

@@ -64,7 +64,7 @@ final class ManifestPuller implements RegistryEndpoint<ManifestPuller.Fetched> {
 
   @Override
   public String target() {
-    return reference;
+    return RepositoryNames.describe(reference);
   }
 
   @Override
@@ -101,7 +101,8 @@ final class ManifestPuller implements RegistryEndpoint<ManifestPuller.Fetched> {
   public Fetched handle(RegistryResponse response) throws IOException {
     byte[] bytes = response.bytes(MAX_MANIFEST_SIZE);
     Digest actual = Digest.of(bytes);
-    String what = "manifest " + reference + " in " + registry + "/" + repository;
+    String what =
+        "manifest " + RepositoryNames.describe(reference) + " in " + registry + "/" + repository;
     if (RepositoryNames.isDigest(reference)) {
       Digest expected = Digest.parse(reference);
       if (!actual.equals(expected)) {

@@ -45,7 +45,9 @@ final class ManifestPusher implements RegistryEndpoint<ManifestPusher.Pushed> {
 
   @Override
   public String target() {
-    return reference.equals(digest.toString()) ? reference : reference + " (" + digest + ")";
+    return reference.equals(digest.toString())
+        ? reference
+        : RepositoryNames.describe(reference) + " (" + digest + ")";
   }
 
   @Override

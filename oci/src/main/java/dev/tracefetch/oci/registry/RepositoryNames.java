@@ -38,6 +38,11 @@ final class RepositoryNames {
     return tag;
   }
 
+  /** {@code tag v1} or the digest itself, for messages. */
+  static String describe(String reference) {
+    return isDigest(reference) ? reference : "tag " + reference;
+  }
+
   static boolean isDigest(String reference) {
     return reference.contains(":");
   }

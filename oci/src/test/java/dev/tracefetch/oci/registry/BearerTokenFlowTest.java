@@ -85,7 +85,7 @@ class BearerTokenFlowTest {
   }
 
   private RegistryClient.Builder builder() {
-    return RegistryClient.builder(server.getHostName() + ":" + server.getPort())
+    return RegistryClient.builder("127.0.0.1:" + server.getPort())
         .retryPolicy(new RetryPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ZERO))
         .sleeper(d -> {});
   }

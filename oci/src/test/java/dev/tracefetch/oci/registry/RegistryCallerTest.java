@@ -54,7 +54,7 @@ class RegistryCallerTest {
   }
 
   private String hostPort() {
-    return registry.getHostName() + ":" + registry.getPort();
+    return "127.0.0.1:" + registry.getPort();
   }
 
   private RegistryClient.Builder clientBuilder() {

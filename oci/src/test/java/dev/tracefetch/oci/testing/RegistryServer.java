@@ -49,6 +49,7 @@ public final class RegistryServer implements AutoCloseable {
   private final Path logFile;
   private int port;
   private Process process;
+  private Thread shutdownHook;
 
   /** What kind of registry to start. */
   public static final class Options {
@@ -84,6 +85,9 @@ public final class RegistryServer implements AutoCloseable {
   public static RegistryServer start(Options options) throws IOException {
     Path dir = Files.createTempDirectory("tracefetch-registry-");
     RegistryServer server = new RegistryServer(options, dir);
+    // If the test JVM dies without closing us, the registry must not outlive it.
+    server.shutdownHook = new Thread(server::stop, "stop docker-registry");
+    Runtime.getRuntime().addShutdownHook(server.shutdownHook);
     try {
       Files.createDirectories(server.storageRoot);
       server.startOnFreePort();
@@ -337,6 +341,14 @@ public final class RegistryServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook runs anyway.
+      }
+      shutdownHook = null;
+    }
     deleteRecursively(workDir);
   }
 
