@@ -1,5 +1,6 @@
 package dev.tracefetch.store.cli;
 
+import dev.tracefetch.cli.ExitCodes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,13 +50,13 @@ final class HealthCheckCommand implements Callable<Integer> {
       boolean up = response.statusCode() == 200 && response.body().contains("\"UP\"");
       (up ? spec.commandLine().getOut() : spec.commandLine().getErr())
           .println(target + ": " + response.statusCode() + " " + response.body());
-      return up ? 0 : 1;
+      return up ? ExitCodes.OK : ExitCodes.FAILURE;
     } catch (java.io.IOException e) {
       spec.commandLine().getErr().println(target + ": " + e.getMessage());
-      return 1;
+      return ExitCodes.FAILURE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 1;
+      return ExitCodes.FAILURE;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tracefetch.store.cli;
 
+import dev.tracefetch.cli.ExitCodes;
 import dev.tracefetch.store.TraceStoreApplication;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,8 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** Runs the REST and gRPC service until the process is stopped. */
@@ -23,28 +26,27 @@ import picocli.CommandLine.Unmatched;
           + " (9090), TRACE_STORE_ADMIN_TOKEN; any Spring property as --name=value."
     })
 final class ServeCommand implements Callable<Integer> {
+  @Spec private CommandSpec spec;
   @Unmatched private List<String> springArgs = new ArrayList<>();
 
   @Override
   public Integer call() {
-    return serve(springArgs);
+    return serve(SpringArguments.check(spec, springArgs));
   }
 
-  static int serve(List<String> springArgs) {
+  static int serve(String[] springArgs) {
     ConfigurableApplicationContext context;
     try {
-      context =
-          new SpringApplicationBuilder(TraceStoreApplication.class)
-              .run(springArgs.toArray(String[]::new));
+      context = new SpringApplicationBuilder(TraceStoreApplication.class).run(springArgs);
     } catch (RuntimeException e) {
       // Spring has logged why it could not start.
-      return 1;
+      return ExitCodes.FAILURE;
     }
     CountDownLatch closed = new CountDownLatch(1);
     context.addApplicationListener(
         (ApplicationListener<ContextClosedEvent>) event -> closed.countDown());
     if (!context.isActive()) {
-      return 0;
+      return ExitCodes.OK;
     }
     try {
       closed.await();
@@ -52,6 +54,6 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       context.close();
     }
-    return 0;
+    return ExitCodes.OK;
   }
 }

@@ -1,5 +1,6 @@
 package dev.tracefetch.store.cli;
 
+import dev.tracefetch.cli.ExitCodes;
 import dev.tracefetch.store.auth.ApiToken;
 import dev.tracefetch.store.auth.AppPattern;
 import dev.tracefetch.store.auth.NewToken;
@@ -41,7 +42,7 @@ final class TokenCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
+    return ExitCodes.USAGE;
   }
 
   /** Creates a token and prints it on standard output. */
@@ -88,7 +89,8 @@ final class TokenCommand implements Callable<Integer> {
       } catch (StoreException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      ConfigurableApplicationContext context = ToolContext.start(springArgs);
+      ConfigurableApplicationContext context =
+          ToolContext.start(SpringArguments.check(spec, springArgs));
       try {
         NewToken token = context.getBean(TokenService.class).create(parsed, pattern, description);
         spec.commandLine().getOut().println(token.token());
@@ -101,7 +103,7 @@ final class TokenCommand implements Callable<Integer> {
                     + " scopes="
                     + scopeList(token.details())
                     + pattern.map(p -> " app=" + p).orElse(""));
-        return 0;
+        return ExitCodes.OK;
       } finally {
         ToolContext.close(context);
       }
@@ -116,7 +118,8 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      ConfigurableApplicationContext context = ToolContext.start(springArgs);
+      ConfigurableApplicationContext context =
+          ToolContext.start(SpringArguments.check(spec, springArgs));
       try {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-16s  %-20s  %-16s  %-24s  %s%n", "ID", "SCOPES", "APP", "CREATED", "STATUS");
@@ -130,7 +133,7 @@ final class TokenCommand implements Callable<Integer> {
               token.revokedAt().map(at -> "revoked " + at).orElse("active"));
         }
         out.flush();
-        return 0;
+        return ExitCodes.OK;
       } finally {
         ToolContext.close(context);
       }
@@ -149,14 +152,15 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      ConfigurableApplicationContext context = ToolContext.start(springArgs);
+      ConfigurableApplicationContext context =
+          ToolContext.start(SpringArguments.check(spec, springArgs));
       try {
         context.getBean(TokenService.class).revoke(id);
         spec.commandLine().getErr().println("revoked token " + id);
-        return 0;
+        return ExitCodes.OK;
       } catch (StoreException e) {
         spec.commandLine().getErr().println("token revoke: " + e.getMessage());
-        return 1;
+        return ExitCodes.FAILURE;
       } finally {
         ToolContext.close(context);
       }

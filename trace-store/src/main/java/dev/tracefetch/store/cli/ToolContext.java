@@ -2,7 +2,6 @@ package dev.tracefetch.store.cli;
 
 import dev.tracefetch.store.TraceStoreApplication;
 import java.io.PrintStream;
-import java.util.List;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -15,7 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class ToolContext {
   private ToolContext() {}
 
-  static ConfigurableApplicationContext start(List<String> springArgs) {
+  static ConfigurableApplicationContext start(String[] springArgs) {
     PrintStream stdout = System.out;
     System.setOut(System.err);
     try {
@@ -26,7 +25,7 @@ final class ToolContext {
               "tracestore.grpc.enabled=false",
               "tracestore.plan.recompute-on-start=false",
               "logging.level.root=warn")
-          .run(springArgs.toArray(String[]::new));
+          .run(springArgs);
     } finally {
       System.setOut(stdout);
     }

@@ -1,8 +1,13 @@
 package dev.tracefetch.store.cli;
 
+import dev.tracefetch.cli.ExitCodes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -21,11 +26,12 @@ import picocli.CommandLine.Unmatched;
     },
     subcommands = {ServeCommand.class, TokenCommand.class, HealthCheckCommand.class})
 public final class TraceStoreCommand implements Callable<Integer> {
-  @Unmatched private java.util.List<String> springArgs = new java.util.ArrayList<>();
+  @Spec private CommandSpec spec;
+  @Unmatched private List<String> springArgs = new ArrayList<>();
 
   @Override
   public Integer call() {
-    return ServeCommand.serve(springArgs);
+    return ServeCommand.serve(SpringArguments.check(spec, springArgs));
   }
 
   public static void main(String[] args) {
@@ -38,7 +44,7 @@ public final class TraceStoreCommand implements Callable<Integer> {
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
-          return 1;
+          return ExitCodes.FAILURE;
         });
     return commandLine;
   }

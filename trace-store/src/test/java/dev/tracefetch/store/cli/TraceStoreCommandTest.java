@@ -2,14 +2,20 @@ package dev.tracefetch.store.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracefetch.cli.testing.CommandContract;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-class TraceStoreCommandTest {
+class TraceStoreCommandTest extends CommandContract {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
+
+  @Override
+  protected Object newCommand() {
+    return new TraceStoreCommand();
+  }
 
   private int run(String... args) {
     CommandLine cmd = TraceStoreCommand.commandLine();
@@ -46,5 +52,16 @@ class TraceStoreCommandTest {
   void tokenWithoutSubcommandShowsUsage() {
     assertThat(run("token")).isEqualTo(2);
     assertThat(err.toString()).contains("create").contains("revoke");
+  }
+
+  @Test
+  void onlySpringPropertiesPassThrough() {
+    assertThat(run("serve", "--server-port=8081")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option: '--server-port=8081'");
+    assertThat(run("token", "list", "extra")).isEqualTo(2);
+    assertThat(SpringArguments.isProperty("--server.port=8081")).isTrue();
+    assertThat(SpringArguments.isProperty("--spring.datasource.url=jdbc:postgresql://h/db"))
+        .isTrue();
+    assertThat(SpringArguments.isProperty("--debug")).isFalse();
   }
 }

@@ -83,6 +83,10 @@ class TraceStoreGrpcIT extends StoreIntegrationTest {
 
   /** Streams {@code file} in 100-byte chunks. */
   private UploadResult upload(byte[] file, String token) throws Exception {
+    return upload(file, token, 100);
+  }
+
+  private UploadResult upload(byte[] file, String token, int chunkSize) throws Exception {
     TraceStoreGrpc.TraceStoreStub stub = TraceStoreGrpc.newStub(channel);
     if (token != null) {
       stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
@@ -106,10 +110,10 @@ class TraceStoreGrpcIT extends StoreIntegrationTest {
                 result.complete(null);
               }
             });
-    for (int offset = 0; offset < file.length; offset += 100) {
+    for (int offset = 0; offset < file.length; offset += chunkSize) {
       requests.onNext(
           UploadChunk.newBuilder()
-              .setData(ByteString.copyFrom(file, offset, Math.min(100, file.length - offset)))
+              .setData(ByteString.copyFrom(file, offset, Math.min(chunkSize, file.length - offset)))
               .build());
     }
     requests.onCompleted();
@@ -210,7 +214,7 @@ class TraceStoreGrpcIT extends StoreIntegrationTest {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
               assertThat(e.getStatus().getDescription()).contains("truncated");
             });
-    assertThat(code(() -> upload(new byte[2 * 1024 * 1024], ADMIN_TOKEN)))
+    assertThat(code(() -> upload(new byte[2 * 1024 * 1024], ADMIN_TOKEN, 64 * 1024)))
         .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(
             code(
