@@ -41,6 +41,39 @@ public final class TestTraces {
     return trace.build();
   }
 
+  /**
+   * A realistic-size start: {@code events} reads over 300 files in three layers, most of them
+   * following one common order of 4 KiB chunks (with per-start timing jitter), a tenth of them
+   * specific to this start.
+   */
+  public static Trace large(String app, String manifestDigest, int seed, int events) {
+    java.util.Random random = new java.util.Random(seed);
+    Trace.Builder trace = base(app, manifestDigest, seed, true);
+    trace.clearLayers().clearFiles();
+    for (int l = 0; l < 3; l++) {
+      trace.addLayers(
+          LayerDescriptor.newBuilder()
+              .setDigest("sha256:" + Integer.toString(l).repeat(64))
+              .setMediaType("application/vnd.oci.image.layer.v1.tar+gzip")
+              .setSize(200_000_000));
+    }
+    for (int f = 0; f < 300; f++) {
+      trace.addFiles(
+          FileEntry.newBuilder()
+              .setPath("/usr/lib/app/file-" + f + ".so")
+              .setLayerIndex(f % 3)
+              .setSize(1 << 20));
+    }
+    for (int e = 0; e < events; e++) {
+      boolean own = random.nextInt(10) == 0;
+      long slot = own ? 1_000_000L + random.nextInt(1_000_000) : e;
+      int file = (int) (slot % 300);
+      long time = e * 100L + random.nextInt(50);
+      trace.addEvents(read(time, file, file % 3, slot * CHUNK));
+    }
+    return trace.build();
+  }
+
   public static byte[] file(Trace trace) {
     return TraceFiles.toBytes(trace);
   }
