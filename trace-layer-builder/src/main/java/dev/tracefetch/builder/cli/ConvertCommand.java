@@ -296,7 +296,7 @@ public final class ConvertCommand implements Callable<Integer> {
     public void started(String source, int layers, long bytes) {
       bar.totalSteps(layers);
       bar.addTotalBytes(bytes);
-      bar.message("converting " + source + ": " + layers + " layers");
+      bar.message("converting " + source + ": " + layers + (layers == 1 ? " layer" : " layers"));
     }
 
     @Override
