@@ -90,13 +90,18 @@ class EstargzGnuTarIT {
   }
 
   private Path gnuTar() throws IOException, InterruptedException {
-    Path layer = tmp.resolve("layer.tar");
+    return gnuTar("posix");
+  }
+
+  private Path gnuTar(String format) throws IOException, InterruptedException {
+    Path layer = tmp.resolve("layer-" + format + ".tar");
+    boolean posix = format.equals("posix");
     run(
         tmp,
         "tar",
-        "--format=posix",
-        "--xattrs",
-        "--xattrs-include=*",
+        "--format=" + format,
+        posix ? "--xattrs" : "--no-xattrs",
+        posix ? "--xattrs-include=*" : "--no-acls",
         "--numeric-owner",
         "--sort=name",
         "-C",
@@ -201,15 +206,16 @@ class EstargzGnuTarIT {
     Path layer = gnuTar();
     run(tmp, "gzip", "-k", layer.toString());
     run(tmp, "zstd", "-q", layer.toString());
+    Path gz = Path.of(layer + ".gz");
+    Path zst = Path.of(layer + ".zst");
     EstargzWriter w =
         EstargzWriter.builder().prioritizedFiles(List.of("etc/hosts.hard", "/data/size-1")).build();
     Path fromTar = tmp.resolve("a.estargz");
     Path fromGz = tmp.resolve("b.estargz");
     Path fromZst = tmp.resolve("c.estargz");
     EstargzResult r = w.convert(layer, fromTar);
-    assertThat(w.convert(tmp.resolve("layer.tar.gz"), fromGz).blobDigest())
-        .isEqualTo(r.blobDigest());
-    try (InputStream in = Files.newInputStream(tmp.resolve("layer.tar.zst"))) {
+    assertThat(w.convert(gz, fromGz).blobDigest()).isEqualTo(r.blobDigest());
+    try (InputStream in = Files.newInputStream(zst)) {
       assertThat(w.convert(in, fromZst).blobDigest()).isEqualTo(r.blobDigest());
     }
     List<String> listing = run(tmp, "tar", "-tzf", fromTar.toString()).lines().toList();
@@ -225,8 +231,25 @@ class EstargzGnuTarIT {
     assertThat(r.missedPrioritizedFiles()).isEmpty();
   }
 
-  /** Everything that must survive a round trip, per relative path (root excluded). */
+  @Test
+  void gnuFormatLayersWithLongNamesConvertToo() throws Exception {
+    Path blob = tmp.resolve("gnu.estargz");
+    EstargzWriter.defaults().convert(gnuTar("gnu"), blob);
+    Path out = Files.createDirectories(tmp.resolve("out-gnu"));
+    run(tmp, "tar", "--numeric-owner", "-xpzf", blob.toString(), "-C", out.toString());
+    Files.delete(out.resolve(Estargz.TOC_TAR_NAME));
+    Files.delete(out.resolve(Estargz.NO_PREFETCH_LANDMARK));
+    Map<String, String> expected = describeTree(src, false);
+    assertThat(describeTree(out, false)).isEqualTo(expected);
+    assertThat(expected.keySet()).anyMatch(k -> k.length() > 255);
+  }
+
   static Map<String, String> describeTree(Path root) throws IOException {
+    return describeTree(root, true);
+  }
+
+  /** Everything that must survive a round trip, per relative path (root excluded). */
+  static Map<String, String> describeTree(Path root, boolean xattrs) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> all = Files.walk(root)) {
       for (Path p : all.toList()) {
@@ -247,7 +270,7 @@ class EstargzGnuTarIT {
           d.append(" sha=").append(Digest.of(Files.readAllBytes(p)));
           UserDefinedFileAttributeView v =
               Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
-          for (String name : new java.util.TreeSet<>(v.list())) {
+          for (String name : xattrs ? new java.util.TreeSet<>(v.list()) : List.<String>of()) {
             ByteBuffer buf = ByteBuffer.allocate(v.size(name));
             v.read(name, buf);
             d.append(" user.")
