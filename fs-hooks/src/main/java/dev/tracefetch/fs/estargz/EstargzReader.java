@@ -4,6 +4,7 @@ import dev.tracefetch.fs.tar.TarEntryType;
 import dev.tracefetch.fs.tar.TarFormatException;
 import dev.tracefetch.fs.tar.TarHeader;
 import dev.tracefetch.fs.tar.TarReader;
+import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.image.DigestMismatchException;
 import java.io.ByteArrayInputStream;
@@ -97,6 +98,34 @@ public final class EstargzReader {
       throw new InvalidEstargzException("layer " + layer + ": " + e.getMessage(), e);
     }
     return EstargzIndex.build(layer, toc, tocDigest, tocOffset, limits);
+  }
+
+  /**
+   * Opens the layer {@code layer} describes, as a lazy mount does: the blob must have the
+   * descriptor's size and a TOC matching its {@value Estargz#TOC_DIGEST_ANNOTATION} annotation;
+   * errors name the layer by digest.
+   *
+   * @throws InvalidEstargzException when the descriptor has no usable TOC digest annotation or the
+   *     blob's size differs from the descriptor's
+   */
+  public static EstargzIndex open(Descriptor layer, BlobRangeReader blob, EstargzLimits limits)
+      throws IOException {
+    String name = layer.digest().toString();
+    Digest toc =
+        Estargz.tocDigest(layer)
+            .orElseThrow(
+                () ->
+                    new InvalidEstargzException(
+                        "layer "
+                            + name
+                            + " has no valid "
+                            + Estargz.TOC_DIGEST_ANNOTATION
+                            + " annotation, so its TOC cannot be verified"));
+    if (blob.size() != layer.size()) {
+      throw new InvalidEstargzException(
+          "layer " + name + ": blob is " + blob.size() + " bytes, descriptor says " + layer.size());
+    }
+    return open(name, blob, toc, limits);
   }
 
   /** Opens with default limits. */

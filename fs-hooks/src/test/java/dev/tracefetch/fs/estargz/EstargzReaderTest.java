@@ -131,6 +131,30 @@ class EstargzReaderTest {
     assertThat(idx.tocDigest()).isEqualTo(c.result().tocDigest());
   }
 
+  @Test
+  void opensFromTheLayerDescriptor() throws IOException {
+    EstargzWriterTest.Converted c =
+        EstargzWriterTest.convert(EstargzWriterTest.writer(), TestLayer.layer().file("a", 1).tar());
+    dev.tracefetch.oci.image.Descriptor d = c.result().descriptor();
+    EstargzIndex idx =
+        EstargzReader.open(d, BlobRangeReader.ofBytes(c.blob()), EstargzLimits.defaults());
+    assertThat(idx.layer()).isEqualTo(c.result().blobDigest().toString());
+    assertThat(idx.lookup("a")).isPresent();
+    dev.tracefetch.oci.image.Descriptor bare =
+        dev.tracefetch.oci.image.Descriptor.of(d.mediaType(), d.digest(), d.size());
+    assertThatThrownBy(
+            () ->
+                EstargzReader.open(
+                    bare, BlobRangeReader.ofBytes(c.blob()), EstargzLimits.defaults()))
+        .isInstanceOf(InvalidEstargzException.class)
+        .hasMessageContaining("has no valid containerd.io/snapshot/stargz/toc.digest annotation");
+    assertThat(Estargz.isEstargz(bare)).isFalse();
+    byte[] longer = Arrays.copyOf(c.blob(), c.blob().length + 1);
+    assertThatThrownBy(
+            () -> EstargzReader.open(d, BlobRangeReader.ofBytes(longer), EstargzLimits.defaults()))
+        .hasMessageContaining("descriptor says " + d.size());
+  }
+
   /** A blob: a payload member, a TOC member with the given tar entry, and a footer. */
   static byte[] blobWithToc(String tocName, byte[] json, long footerOffset) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
