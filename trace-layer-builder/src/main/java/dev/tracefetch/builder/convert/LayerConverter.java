@@ -6,6 +6,7 @@ import dev.tracefetch.fs.estargz.BlobRangeReader;
 import dev.tracefetch.fs.estargz.Estargz;
 import dev.tracefetch.fs.estargz.EstargzFooter;
 import dev.tracefetch.fs.estargz.EstargzIndex;
+import dev.tracefetch.fs.estargz.EstargzLimits;
 import dev.tracefetch.fs.estargz.EstargzReader;
 import dev.tracefetch.fs.estargz.EstargzResult;
 import dev.tracefetch.fs.estargz.EstargzWriter;
@@ -100,7 +101,7 @@ final class LayerConverter {
     if (Estargz.isEstargz(layer)) {
       Digest toc = Estargz.tocDigest(layer).orElseThrow();
       try {
-        EstargzReader.open(layer.digest().toString(), source.blobRanges(layer), toc);
+        EstargzReader.open(layer, source.blobRanges(layer), EstargzLimits.defaults());
       } catch (InvalidEstargzException | DigestMismatchException e) {
         listener.warning(
             name
