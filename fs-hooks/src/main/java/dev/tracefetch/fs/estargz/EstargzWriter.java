@@ -7,6 +7,7 @@ import dev.tracefetch.fs.tar.TarHeader;
 import dev.tracefetch.fs.tar.TarWriter;
 import dev.tracefetch.oci.image.Digest;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,12 +86,18 @@ public final class EstargzWriter {
   /**
    * Converts a layer read from {@code layer} (tar, tar+gzip or tar+zstd; detected from its bytes)
    * and writes the blob to {@code out}. The layer is spooled uncompressed to a temporary file
-   * because prioritizing files needs random access. {@code out} is flushed, not closed.
+   * because prioritizing files needs random access. {@code layer} is read to its end but not
+   * closed; {@code out} is flushed, not closed.
    */
   public EstargzResult convert(InputStream layer, OutputStream out) throws IOException {
     Path spool = Files.createTempFile(tempDirectory, "estargz-src-", ".tar");
     try {
-      try (InputStream tar = LayerCompression.decompressed(layer);
+      InputStream unclosable =
+          new FilterInputStream(layer) {
+            @Override
+            public void close() {}
+          };
+      try (InputStream tar = LayerCompression.decompressed(unclosable);
           OutputStream file = Files.newOutputStream(spool)) {
         tar.transferTo(file);
       }
