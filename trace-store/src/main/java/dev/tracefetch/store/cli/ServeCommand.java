@@ -37,7 +37,10 @@ final class ServeCommand implements Callable<Integer> {
   static int serve(String[] springArgs) {
     ConfigurableApplicationContext context;
     try {
-      context = new SpringApplicationBuilder(TraceStoreApplication.class).run(springArgs);
+      context =
+          new SpringApplicationBuilder(TraceStoreApplication.class)
+              .main(TraceStoreApplication.class)
+              .run(springArgs);
     } catch (RuntimeException e) {
       // Spring has logged why it could not start.
       return ExitCodes.FAILURE;

@@ -19,6 +19,7 @@ final class ToolContext {
     System.setOut(System.err);
     try {
       return new SpringApplicationBuilder(TraceStoreApplication.class)
+          .main(TraceStoreApplication.class)
           .web(WebApplicationType.NONE)
           .logStartupInfo(false)
           .properties(
