@@ -36,17 +36,24 @@ public final class ImageFileSystem implements FileSystemOperations {
   private static final int O_TRUNC = 01000;
 
   private final MergedTree tree;
-  private final ChunkSource source;
-  private final ChunkCache cache;
+  private final ChunkReader chunks;
+
+  public ImageFileSystem(MergedTree tree, ChunkReader chunks) {
+    this.tree = Objects.requireNonNull(tree, "tree");
+    this.chunks = Objects.requireNonNull(chunks, "chunks");
+  }
 
   public ImageFileSystem(MergedTree tree, ChunkSource source, ChunkCache cache) {
-    this.tree = Objects.requireNonNull(tree, "tree");
-    this.source = Objects.requireNonNull(source, "source");
-    this.cache = Objects.requireNonNull(cache, "cache");
+    this(tree, new ChunkReader(source, cache));
   }
 
   public MergedTree tree() {
     return tree;
+  }
+
+  /** The cache-backed chunk reader this filesystem serves data through (for prefetchers). */
+  public ChunkReader chunks() {
+    return chunks;
   }
 
   private TreeNode node(String path) throws FsException {
@@ -120,11 +127,11 @@ public final class ImageFileSystem implements FileSystemOperations {
       return 0;
     }
     long end = Math.min(n.size(), offset + length);
-    List<ChunkRef> chunks = n.chunks();
+    List<ChunkRef> fileChunks = n.chunks();
     int index = n.indexOfChunkAt(offset);
     long pos = offset;
     while (pos < end) {
-      ChunkRef chunk = chunks.get(index++);
+      ChunkRef chunk = fileChunks.get(index++);
       ByteBuffer data = fetch(file.path(), chunk);
       int from = (int) (pos - chunk.fileOffset());
       int count = (int) Math.min(end - pos, chunk.size() - from);
@@ -136,12 +143,7 @@ public final class ImageFileSystem implements FileSystemOperations {
 
   private ByteBuffer fetch(String path, ChunkRef chunk) throws FsException {
     try {
-      ByteBuffer data = cache.get(chunk.key().digest(), d -> source.read(chunk.key()));
-      if (data.remaining() != chunk.size()) {
-        throw new IOException(
-            "chunk has " + data.remaining() + " bytes but the index says " + chunk.size());
-      }
-      return data;
+      return chunks.read(chunk.key());
     } catch (DigestMismatchException e) {
       LOG.log(
           Level.ERROR,
