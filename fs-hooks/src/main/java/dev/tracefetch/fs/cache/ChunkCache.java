@@ -67,7 +67,7 @@ public final class ChunkCache implements Closeable {
   private long diskBytes; // guarded by lock
   private volatile boolean closed;
 
-  private final ConcurrentHashMap<Digest, CompletableFuture<byte[]>> inflight =
+  private final ConcurrentHashMap<Digest, CompletableFuture<Served>> inflight =
       new ConcurrentHashMap<>();
   private final List<CacheListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -199,37 +199,18 @@ public final class ChunkCache implements Closeable {
       notify(digest, data.length, CacheOutcome.HIT, prefetch, start);
       return new Served(data, CacheOutcome.HIT);
     }
-    data = readVerified(digest);
-    if (data != null) {
-      hits.increment();
-      memory.put(digest, data);
-      notify(digest, data.length, CacheOutcome.HIT, prefetch, start);
-      return new Served(data, CacheOutcome.HIT);
-    }
-    CompletableFuture<byte[]> mine = new CompletableFuture<>();
-    CompletableFuture<byte[]> running = inflight.putIfAbsent(digest, mine);
+    // Everything past the memory tier (disk read + verification, or fetch) runs once per chunk
+    // however many threads ask: FUSE readahead asks for the same 4 MiB chunk many times at once.
+    CompletableFuture<Served> mine = new CompletableFuture<>();
+    CompletableFuture<Served> running = inflight.putIfAbsent(digest, mine);
     if (running != null) {
-      return new Served(join(digest, running, prefetch, start), CacheOutcome.JOINED);
+      return join(digest, running, prefetch, start);
     }
     try {
-      CacheOutcome outcome = CacheOutcome.HIT;
-      // A fetch that finished between our disk check and putIfAbsent has stored the entry.
-      data = memory.get(digest);
-      if (data == null) {
-        data = readVerified(digest);
-      }
-      if (data == null) {
-        outcome = CacheOutcome.FETCHED;
-        data = fetch(digest, loader);
-        store(digest, data);
-      }
-      memory.put(digest, data);
-      mine.complete(data);
-      if (outcome == CacheOutcome.HIT) {
-        hits.increment();
-      }
-      notify(digest, data.length, outcome, prefetch, start);
-      return new Served(data, outcome);
+      Served served = loadOnce(digest, loader);
+      mine.complete(served);
+      notify(digest, served.data().length, served.outcome(), prefetch, start);
+      return served;
     } catch (IOException | RuntimeException | Error e) {
       failures.increment();
       mine.completeExceptionally(e);
@@ -240,14 +221,40 @@ public final class ChunkCache implements Closeable {
     }
   }
 
-  private byte[] join(
-      Digest digest, CompletableFuture<byte[]> running, boolean prefetch, long start)
+  /** Disk (verified) or else the loader; run by exactly one thread per chunk at a time. */
+  private Served loadOnce(Digest digest, ChunkLoader loader) throws IOException {
+    // A flight that ended between our memory check and putIfAbsent left the chunk in memory.
+    byte[] data = memory.get(digest);
+    CacheOutcome outcome = CacheOutcome.HIT;
+    if (data == null) {
+      data = readVerified(digest);
+    }
+    if (data == null) {
+      outcome = CacheOutcome.FETCHED;
+      data = fetch(digest, loader);
+      store(digest, data);
+    } else {
+      hits.increment();
+    }
+    memory.put(digest, data);
+    return new Served(data, outcome);
+  }
+
+  private Served join(
+      Digest digest, CompletableFuture<Served> running, boolean prefetch, long start)
       throws IOException {
     try {
-      byte[] data = running.get(options.joinTimeout().toNanos(), TimeUnit.NANOSECONDS);
-      joins.increment();
-      notify(digest, data.length, CacheOutcome.JOINED, prefetch, start);
-      return data;
+      Served leader = running.get(options.joinTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      // Waiting for a disk read is still a hit; waiting for a fetch is a join.
+      CacheOutcome outcome =
+          leader.outcome() == CacheOutcome.HIT ? CacheOutcome.HIT : CacheOutcome.JOINED;
+      if (outcome == CacheOutcome.HIT) {
+        hits.increment();
+      } else {
+        joins.increment();
+      }
+      notify(digest, leader.data().length, outcome, prefetch, start);
+      return new Served(leader.data(), outcome);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for chunk " + digest);

@@ -12,12 +12,15 @@ import dev.tracefetch.fs.ops.MutatingOperation;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
+import jnr.ffi.Struct;
 import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
@@ -63,9 +66,24 @@ final class FuseAdapter extends FuseStubFS {
     return openFiles;
   }
 
-  /** After our own unmount: disarms jnr-fuse's shutdown hook, which would unmount again. */
-  void markUnmounted() {
-    mounted.set(false);
+  /**
+   * Runs libfuse's mount + multi-threaded loop in the calling thread until the filesystem is
+   * unmounted; returns libfuse's exit code. Used instead of jnr-fuse's {@code mount()}, which
+   * registers a JVM shutdown hook per mount that keeps the whole filesystem reachable forever (a
+   * leak for a node process mounting many images); {@link Mount} tracks live mounts itself.
+   */
+  int runLoop(Path mountPoint, boolean debug, List<String> options) {
+    List<String> args = new ArrayList<>();
+    args.add("tracefetch");
+    args.add("-f");
+    if (debug) {
+      args.add("-d");
+    }
+    args.add(mountPoint.toString());
+    args.addAll(options);
+    String[] argv = args.toArray(String[]::new);
+    return libFuse.fuse_main_real(
+        argv.length, argv, fuseOperations, Struct.size(fuseOperations), null);
   }
 
   @FunctionalInterface

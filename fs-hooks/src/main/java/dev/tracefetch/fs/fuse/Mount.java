@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,6 +29,25 @@ import java.util.concurrent.TimeoutException;
 public final class Mount implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Mount.class.getName());
   private static final int BUSY_RETRIES = 10;
+
+  /** Mounts of this process not closed yet; detached on JVM exit so none is left stale. */
+  private static final Set<Mount> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (Mount m : LIVE) {
+                    try {
+                      runUnmount(m.mountPoint, true);
+                    } catch (MountException | RuntimeException e) {
+                      // best effort while the JVM exits; the next mount recovers a stale one
+                    }
+                  }
+                },
+                "tracefetch-unmount-on-exit"));
+  }
 
   private final Path mountPoint;
   private final FuseAdapter adapter;
@@ -57,13 +78,18 @@ public final class Mount implements AutoCloseable {
 
     FuseAdapter adapter = new FuseAdapter(ops);
     CompletableFuture<Void> loopDone = new CompletableFuture<>();
-    String[] args = options.toFuseArgs().toArray(String[]::new);
+    List<String> args = options.toFuseArgs();
     Thread loop =
         new Thread(
             () -> {
               try {
-                adapter.mount(mp, true, options.debug(), args);
-                loopDone.complete(null);
+                int code = adapter.runLoop(mp, options.debug(), args);
+                if (code == 0) {
+                  loopDone.complete(null);
+                } else {
+                  loopDone.completeExceptionally(
+                      new MountException("libfuse exited with code " + code));
+                }
               } catch (Throwable t) {
                 loopDone.completeExceptionally(t);
               }
@@ -101,7 +127,9 @@ public final class Mount implements AutoCloseable {
       throw new MountException("mounting " + mp + ": cannot read the mount table: " + e, e);
     }
     LOG.log(Level.INFO, "mounted " + mp + " with " + String.join(" ", args));
-    return new Mount(mp, adapter, loop, loopDone);
+    Mount mount = new Mount(mp, adapter, loop, loopDone);
+    LIVE.add(mount);
+    return mount;
   }
 
   private static String causeOf(CompletableFuture<Void> f) {
@@ -209,7 +237,7 @@ public final class Mount implements AutoCloseable {
     } catch (IOException e) {
       throw new MountException("cannot read the mount table to unmount " + mountPoint, e);
     } finally {
-      adapter.markUnmounted();
+      LIVE.remove(this);
     }
     try {
       loopDone.get(detached ? 1 : 30, TimeUnit.SECONDS);

@@ -297,6 +297,60 @@ class ChunkCacheTest {
     }
   }
 
+  @Test
+  void concurrentReadersOfACorruptEntryDetectItOnceAndFetchOnce() throws Exception {
+    int threads = 8;
+    byte[] data = chunk(51, 32 * 1024);
+    Digest d = Digest.of(data);
+    try (ChunkCache cache = open(1 << 20)) {
+      cache.get(d, x -> data.clone());
+    }
+    Path entry = entryFiles().get(0);
+    byte[] bad = data.clone();
+    bad[0] ^= 1;
+    Files.write(entry, bad);
+
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    ChunkLoader slow =
+        digest -> {
+          calls.incrementAndGet();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+          return data.clone();
+        };
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Thread> workers = Collections.synchronizedList(new ArrayList<>());
+    try (ChunkCache cache = open(1 << 20)) {
+      CyclicBarrier start = new CyclicBarrier(threads);
+      List<Future<byte[]>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  workers.add(Thread.currentThread());
+                  start.await();
+                  return bytes(cache.get(d, slow));
+                }));
+      }
+      while (parkedIn(workers, threads) < threads - 1 || calls.get() == 0) {
+        Thread.yield();
+      }
+      release.countDown();
+      for (Future<byte[]> f : results) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(data);
+      }
+      assertThat(calls).hasValue(1);
+      assertThat(cache.stats().corruptEntries()).isEqualTo(1);
+      assertThat(Files.readAllBytes(entry)).isEqualTo(data);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static int parkedIn(List<Thread> workers, int expected) {
     if (workers.size() < expected) {
       return 0;

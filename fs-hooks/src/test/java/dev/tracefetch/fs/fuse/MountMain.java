@@ -23,6 +23,10 @@ public final class MountMain {
         MountOptions.defaults());
     System.out.println("MOUNTED");
     System.out.flush();
+    if (args.length > 2 && args[2].equals("exit-on-input")) {
+      System.in.read();
+      System.exit(0); // without closing the mount: the shutdown hook must release it
+    }
     Thread.sleep(Long.MAX_VALUE);
   }
 }
