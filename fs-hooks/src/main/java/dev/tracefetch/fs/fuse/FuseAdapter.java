@@ -96,9 +96,8 @@ final class FuseAdapter extends FuseStubFS {
     try {
       return body.run(context.get());
     } catch (FsException e) {
-      if (e.errno() == Errno.EIO) {
-        LOG.log(Level.WARNING, op + " " + path + ": " + e.getMessage());
-      }
+      // Whoever raised EIO logged the cause with its details; other errnos are normal answers.
+      LOG.log(Level.DEBUG, () -> op + " " + path + ": " + e.getMessage());
       return -errno(e.errno());
     } catch (Throwable t) { // never let anything unwind into libfuse
       LOG.log(Level.ERROR, op + " " + path + " failed unexpectedly", t);
