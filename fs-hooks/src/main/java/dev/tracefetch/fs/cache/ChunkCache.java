@@ -39,12 +39,14 @@ import java.util.regex.Pattern;
  * The node's content-addressed store of uncompressed chunks, keyed by chunk digest and shared by
  * all mounts, so a chunk that several images contain is fetched once. It stays under a size limit
  * by evicting least recently used entries, writes atomically (temp file + rename, so no reader sees
- * half an entry), verifies every entry it reads from disk (a corrupt entry is deleted and fetched
- * again, never served) and fetches a missing chunk once however many threads ask for it at the same
- * time. The directory survives restarts: opening rebuilds the LRU order from file times and removes
- * temp files left by dead processes.
+ * half an entry), stores only bytes that matched their SHA-256 digest and checks every entry it
+ * reads back from disk against a CRC32C trailer (a corrupt entry is deleted and fetched again,
+ * never served) and fetches a missing chunk once however many threads ask for it at the same time.
+ * The directory survives restarts: opening rebuilds the LRU order from file times and removes temp
+ * files left by dead processes.
  *
- * <p>Layout: {@code DIR/sha256/ab/abcdef...} holds the chunk with digest {@code sha256:abcdef...};
+ * <p>Layout: {@code DIR/sha256/ab/abcdef...} holds the chunk with digest {@code sha256:abcdef...}
+ * followed by a 16-byte trailer (magic, length, CRC32C); sizes and the limit count whole files;
  * {@code DIR/tmp/PID-RANDOM.tmp} are writes in progress.
  *
  * <p>Returned buffers are read-only views; they stay valid after the entry is evicted.
@@ -52,6 +54,9 @@ import java.util.regex.Pattern;
 public final class ChunkCache implements Closeable {
   private static final System.Logger LOG = System.getLogger(ChunkCache.class.getName());
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+
+  /** Bytes a cache file adds to the chunk it holds (the trailer). */
+  public static final int ENTRY_OVERHEAD = EntryFormat.TRAILER;
 
   private final Path directory;
   private final Path entriesDir;
@@ -276,9 +281,11 @@ public final class ChunkCache implements Closeable {
     if (data == null) {
       throw new IOException("loader returned no data for chunk " + digest);
     }
-    Digest actual = sha256(data);
-    if (!actual.equals(digest)) {
-      throw new DigestMismatchException("fetched chunk", digest, actual);
+    if (!loader.verifiesDigest()) {
+      Digest actual = sha256(data);
+      if (!actual.equals(digest)) {
+        throw new DigestMismatchException("fetched chunk", digest, actual);
+      }
     }
     fetches.increment();
     fetchedBytes.add(data.length);
@@ -309,22 +316,21 @@ public final class ChunkCache implements Closeable {
   /** The entry's bytes if present and intact; deletes it and returns null if corrupt. */
   private byte[] readVerified(Digest digest) throws IOException {
     Path path = entryPath(digest);
-    byte[] data;
+    EntryFormat.Read read;
     try {
-      data = Files.readAllBytes(path);
+      read = EntryFormat.read(path);
     } catch (NoSuchFileException e) {
       forget(digest);
       return null;
     }
-    Digest actual = sha256(data);
-    if (!actual.equals(digest)) {
+    if (read.data() == null) {
       corrupt.increment();
       LOG.log(
           Level.WARNING,
           "chunk cache entry "
               + path
-              + " is corrupt (content hashes to "
-              + actual
+              + " is corrupt ("
+              + read.problem()
               + "); deleting it and fetching again");
       synchronized (lock) {
         Files.deleteIfExists(path);
@@ -332,10 +338,11 @@ public final class ChunkCache implements Closeable {
       }
       return null;
     }
+    byte[] data = read.data();
     synchronized (lock) {
       if (lru.get(digest) == null) {
         // Written by another process sharing the directory.
-        addToLru(digest, data.length);
+        addToLru(digest, data.length + EntryFormat.TRAILER);
       }
     }
     try {
@@ -353,7 +360,8 @@ public final class ChunkCache implements Closeable {
   }
 
   private void store(Digest digest, byte[] data) {
-    if (data.length > options.maxDiskBytes()) {
+    long onDisk = (long) data.length + EntryFormat.TRAILER;
+    if (onDisk > options.maxDiskBytes()) {
       storeFailures.increment();
       return;
     }
@@ -363,16 +371,16 @@ public final class ChunkCache implements Closeable {
     try {
       try (FileChannel ch =
           FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(data);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
+        ByteBuffer[] parts = {ByteBuffer.wrap(data), EntryFormat.trailer(data)};
+        while (parts[1].hasRemaining()) {
+          ch.write(parts);
         }
       }
       Path target = entryPath(digest);
       Files.createDirectories(target.getParent());
       synchronized (lock) {
         moveAtomically(tmp, target);
-        addToLru(digest, data.length);
+        addToLru(digest, onDisk);
       }
     } catch (IOException e) {
       storeFailures.increment();

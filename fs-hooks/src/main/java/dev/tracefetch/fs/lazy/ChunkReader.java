@@ -2,7 +2,9 @@ package dev.tracefetch.fs.lazy;
 
 import dev.tracefetch.fs.cache.CacheOutcome;
 import dev.tracefetch.fs.cache.ChunkCache;
+import dev.tracefetch.fs.cache.ChunkLoader;
 import dev.tracefetch.fs.image.ChunkKey;
+import dev.tracefetch.oci.image.Digest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -30,7 +32,7 @@ public final class ChunkReader {
    *     size than the index says
    */
   public ByteBuffer read(ChunkKey key) throws IOException {
-    ByteBuffer data = cache.get(key.digest(), d -> source.read(key));
+    ByteBuffer data = cache.get(key.digest(), loader(key));
     if (data.remaining() != key.size()) {
       throw new IOException(
           key + ": the chunk has " + data.remaining() + " bytes but the index says " + key.size());
@@ -40,7 +42,22 @@ public final class ChunkReader {
 
   /** Makes sure chunk {@code key} is in the cache; says whether it had to be fetched. */
   public CacheOutcome prefetch(ChunkKey key) throws IOException {
-    return cache.prefetch(key.digest(), d -> source.read(key));
+    return cache.prefetch(key.digest(), loader(key));
+  }
+
+  private ChunkLoader loader(ChunkKey key) {
+    boolean verifies = source.verifiesDigests();
+    return new ChunkLoader() {
+      @Override
+      public byte[] load(Digest digest) throws IOException {
+        return source.read(key);
+      }
+
+      @Override
+      public boolean verifiesDigest() {
+        return verifies;
+      }
+    };
   }
 
   public ChunkCache cache() {

@@ -37,10 +37,18 @@ public final class ImageFileSystem implements FileSystemOperations {
 
   private final MergedTree tree;
   private final ChunkReader chunks;
+  private final ChunkReadAhead readAhead;
 
-  public ImageFileSystem(MergedTree tree, ChunkReader chunks) {
+  /** Serves {@code tree} with chunks from {@code chunks}, reading ahead of sequential readers. */
+  public ImageFileSystem(MergedTree tree, ChunkReader chunks, ChunkReadAhead readAhead) {
     this.tree = Objects.requireNonNull(tree, "tree");
     this.chunks = Objects.requireNonNull(chunks, "chunks");
+    this.readAhead = Objects.requireNonNull(readAhead, "readAhead");
+  }
+
+  /** With the default read-ahead ({@value ChunkReadAhead#DEFAULT_CHUNKS} chunks, 2 threads). */
+  public ImageFileSystem(MergedTree tree, ChunkReader chunks) {
+    this(tree, chunks, new ChunkReadAhead(chunks, ChunkReadAhead.DEFAULT_CHUNKS, 2));
   }
 
   public ImageFileSystem(MergedTree tree, ChunkSource source, ChunkCache cache) {
@@ -113,6 +121,26 @@ public final class ImageFileSystem implements FileSystemOperations {
     return new OpenImageFile(path, n);
   }
 
+  /**
+   * Starts fetching the chunks after {@code lastIndex} when the reads on {@code file} move front to
+   * back (within a chunk or into the next one); random access gets no read-ahead.
+   */
+  private void readAhead(OpenImageFile file, int firstIndex, int lastIndex, long offset) {
+    int previous = file.lastChunk;
+    file.lastChunk = lastIndex;
+    boolean sequential =
+        offset == 0 || (previous >= 0 && firstIndex >= previous && firstIndex <= previous + 1);
+    if (!sequential || readAhead.chunks() == 0) {
+      return;
+    }
+    List<ChunkRef> all = file.node().chunks();
+    int upTo = Math.min(all.size() - 1, lastIndex + readAhead.chunks());
+    for (int i = Math.max(lastIndex + 1, file.readAheadUpTo + 1); i <= upTo; i++) {
+      readAhead.submit(all.get(i).key());
+    }
+    file.readAheadUpTo = Math.max(file.readAheadUpTo, upTo);
+  }
+
   @Override
   public int read(FileHandle handle, long offset, int length, ReadSink sink, CallContext ctx)
       throws FsException {
@@ -128,7 +156,8 @@ public final class ImageFileSystem implements FileSystemOperations {
     }
     long end = Math.min(n.size(), offset + length);
     List<ChunkRef> fileChunks = n.chunks();
-    int index = n.indexOfChunkAt(offset);
+    int first = n.indexOfChunkAt(offset);
+    int index = first;
     long pos = offset;
     while (pos < end) {
       ChunkRef chunk = fileChunks.get(index++);
@@ -138,6 +167,7 @@ public final class ImageFileSystem implements FileSystemOperations {
       sink.put((int) (pos - offset), data.position(from).limit(from + count));
       pos += count;
     }
+    readAhead(file, first, index - 1, offset);
     return (int) (end - offset);
   }
 
@@ -190,8 +220,30 @@ public final class ImageFileSystem implements FileSystemOperations {
     return List.copyOf(node(path).xattrs().names());
   }
 
-  /** The handle of an open file: the path it was opened by and its node. */
-  record OpenImageFile(String path, TreeNode node) implements FileHandle {
+  /**
+   * The handle of an open file: the path it was opened by, its node, and where the last read was
+   * (for read-ahead; racy updates only cost a missed or repeated read-ahead).
+   */
+  static final class OpenImageFile implements FileHandle {
+    private final String path;
+    private final TreeNode node;
+    volatile int lastChunk = -1;
+    volatile int readAheadUpTo = -1;
+
+    OpenImageFile(String path, TreeNode node) {
+      this.path = path;
+      this.node = node;
+    }
+
+    TreeNode node() {
+      return node;
+    }
+
+    @Override
+    public String path() {
+      return path;
+    }
+
     @Override
     public long inode() {
       return node.inode();
@@ -210,6 +262,11 @@ public final class ImageFileSystem implements FileSystemOperations {
     @Override
     public List<ChunkRef> chunksFor(long offset, long length) {
       return node.chunksOverlapping(offset, length);
+    }
+
+    @Override
+    public String toString() {
+      return "open " + path;
     }
   }
 }

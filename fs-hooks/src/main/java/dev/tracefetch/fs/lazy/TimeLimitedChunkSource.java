@@ -65,6 +65,11 @@ public final class TimeLimitedChunkSource implements ChunkSource, AutoCloseable 
   }
 
   @Override
+  public boolean verifiesDigests() {
+    return delegate.verifiesDigests();
+  }
+
+  @Override
   public void close() {
     fetchers.shutdownNow();
   }

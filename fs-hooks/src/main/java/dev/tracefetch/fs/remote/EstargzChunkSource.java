@@ -26,6 +26,12 @@ public final class EstargzChunkSource implements ChunkSource {
     this.blob = Objects.requireNonNull(blob, "blob");
   }
 
+  /** The decoder checks every chunk against its digest. */
+  @Override
+  public boolean verifiesDigests() {
+    return true;
+  }
+
   @Override
   public byte[] read(ChunkKey key) throws IOException {
     if (key.compressedLength() <= 0 || key.compressedLength() > Integer.MAX_VALUE) {

@@ -11,9 +11,16 @@ import java.util.Map;
  */
 public final class LayeredChunkSource implements ChunkSource {
   private final Map<Integer, ChunkSource> byLayer;
+  private final boolean verifies;
 
   public LayeredChunkSource(Map<Integer, ChunkSource> byLayer) {
     this.byLayer = Map.copyOf(byLayer);
+    this.verifies = this.byLayer.values().stream().allMatch(ChunkSource::verifiesDigests);
+  }
+
+  @Override
+  public boolean verifiesDigests() {
+    return verifies;
   }
 
   @Override

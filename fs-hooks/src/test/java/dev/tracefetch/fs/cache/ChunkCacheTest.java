@@ -30,7 +30,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ChunkCacheTest {
+  /** On-disk size of a 1000-byte chunk. */
+  private static final int E = 1000 + ChunkCache.ENTRY_OVERHEAD;
+
   @TempDir Path dir;
+
+  private static byte[] entryData(Path entry) throws IOException {
+    EntryFormat.Read r = EntryFormat.read(entry);
+    assertThat(r.problem()).isNull();
+    return r.data();
+  }
 
   private static byte[] chunk(int seed, int size) {
     byte[] b = new byte[size];
@@ -92,12 +101,13 @@ class ChunkCacheTest {
 
       assertThat(loader.calls(d)).isEqualTo(1);
       Path entry = dir.resolve("sha256").resolve(d.hex().substring(0, 2)).resolve(d.hex());
-      assertThat(Files.readAllBytes(entry)).isEqualTo(data);
+      assertThat(entryData(entry)).isEqualTo(data);
+      assertThat(Files.size(entry)).isEqualTo(10_000 + ChunkCache.ENTRY_OVERHEAD);
       CacheStats s = cache.stats();
       assertThat(s.fetches()).isEqualTo(1);
       assertThat(s.hits()).isEqualTo(1);
       assertThat(s.entries()).isEqualTo(1);
-      assertThat(s.diskBytes()).isEqualTo(10_000);
+      assertThat(s.diskBytes()).isEqualTo(10_000 + ChunkCache.ENTRY_OVERHEAD);
       assertThat(s.fetchedBytes()).isEqualTo(10_000);
     }
   }
@@ -155,7 +165,7 @@ class ChunkCacheTest {
     Digest b = loader.add(chunk(11, 1000));
     Digest c = loader.add(chunk(12, 1000));
     Digest d = loader.add(chunk(13, 1000));
-    try (ChunkCache cache = open(3000)) {
+    try (ChunkCache cache = open(3 * E)) {
       cache.get(a, loader);
       cache.get(b, loader);
       cache.get(c, loader);
@@ -168,7 +178,7 @@ class ChunkCacheTest {
       assertThat(cache.contains(d)).isTrue();
       assertThat(entryFiles()).hasSize(3);
       CacheStats s = cache.stats();
-      assertThat(s.diskBytes()).isEqualTo(3000);
+      assertThat(s.diskBytes()).isEqualTo(3 * E);
       assertThat(s.evictions()).isEqualTo(1);
 
       cache.get(b, loader);
@@ -184,7 +194,7 @@ class ChunkCacheTest {
     Digest b = loader.add(chunk(21, 1000));
     Digest c = loader.add(chunk(22, 1000));
     try (ChunkCache cache =
-        ChunkCache.open(dir, ChunkCacheOptions.ofDiskLimit(2000).withMaxMemoryBytes(1 << 20))) {
+        ChunkCache.open(dir, ChunkCacheOptions.ofDiskLimit(2 * E).withMaxMemoryBytes(1 << 20))) {
       cache.get(a, loader);
       cache.get(b, loader);
       cache.get(a, loader); // memory hit
@@ -216,21 +226,27 @@ class ChunkCacheTest {
       cache.get(d, loader);
     }
     Path entry = entryFiles().get(0);
-    byte[] flipped = data.clone();
-    flipped[4000] ^= 1;
+    byte[] flipped = Files.readAllBytes(entry);
+    flipped[4000] ^= 1; // one bit of the data; the trailer still claims the old CRC
     Files.write(entry, flipped);
 
     try (ChunkCache cache = open(1 << 20)) {
       assertThat(bytes(cache.get(d, loader))).isEqualTo(data);
       assertThat(loader.calls(d)).isEqualTo(2);
       assertThat(cache.stats().corruptEntries()).isEqualTo(1);
-      assertThat(Files.readAllBytes(entry)).isEqualTo(data);
+      assertThat(entryData(entry)).isEqualTo(data);
+    }
+
+    Files.write(entry, data); // the bare chunk without its trailer
+    try (ChunkCache cache = open(1 << 20)) {
+      assertThat(bytes(cache.get(d, loader))).isEqualTo(data);
+      assertThat(cache.stats().corruptEntries()).isEqualTo(1);
     }
 
     Files.write(entry, new byte[10]); // truncated
     try (ChunkCache cache = open(1 << 20)) {
       assertThat(bytes(cache.get(d, loader))).isEqualTo(data);
-      assertThat(loader.calls(d)).isEqualTo(3);
+      assertThat(loader.calls(d)).isEqualTo(4);
     }
   }
 
@@ -306,7 +322,7 @@ class ChunkCacheTest {
       cache.get(d, x -> data.clone());
     }
     Path entry = entryFiles().get(0);
-    byte[] bad = data.clone();
+    byte[] bad = Files.readAllBytes(entry);
     bad[0] ^= 1;
     Files.write(entry, bad);
 
@@ -345,7 +361,7 @@ class ChunkCacheTest {
       }
       assertThat(calls).hasValue(1);
       assertThat(cache.stats().corruptEntries()).isEqualTo(1);
-      assertThat(Files.readAllBytes(entry)).isEqualTo(data);
+      assertThat(entryData(entry)).isEqualTo(data);
     } finally {
       pool.shutdownNow();
     }
@@ -425,14 +441,16 @@ class ChunkCacheTest {
               while (!done.get()) {
                 try {
                   for (Path p : entryFiles()) {
-                    byte[] content;
+                    EntryFormat.Read r;
                     try {
-                      content = Files.readAllBytes(p);
+                      r = EntryFormat.read(p);
                     } catch (IOException gone) {
                       continue; // evicted between listing and reading
                     }
-                    if (!Digest.of(content).hex().equals(p.getFileName().toString())) {
-                      bad.add(p + " had " + content.length + " bytes");
+                    if (r.data() == null) {
+                      bad.add(p + ": " + r.problem());
+                    } else if (!Digest.of(r.data()).hex().equals(p.getFileName().toString())) {
+                      bad.add(p + " holds other content");
                     }
                     checked.incrementAndGet();
                   }
@@ -483,14 +501,14 @@ class ChunkCacheTest {
     Path foreign = Files.createDirectories(dir.resolve("sha256/zz")).resolve("not-a-digest");
     Files.write(foreign, new byte[] {5});
 
-    try (ChunkCache cache = open(2000)) {
+    try (ChunkCache cache = open(2 * E)) {
       assertThat(deadWriter).doesNotExist();
       assertThat(garbage).doesNotExist();
       assertThat(liveWriter).exists();
       assertThat(foreign).doesNotExist();
       CacheStats s = cache.stats();
       assertThat(s.entries()).isEqualTo(2);
-      assertThat(s.diskBytes()).isEqualTo(2000);
+      assertThat(s.diskBytes()).isEqualTo(2 * E);
       assertThat(cache.contains(a)).isFalse(); // the oldest went to fit the smaller limit
       assertThat(cache.contains(b)).isTrue();
       assertThat(cache.contains(c)).isTrue();

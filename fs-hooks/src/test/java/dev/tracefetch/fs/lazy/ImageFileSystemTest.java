@@ -162,6 +162,54 @@ class ImageFileSystemTest {
     assertThat(read("/big", 10, 10)).isEqualTo(Arrays.copyOfRange(big, 10, 20));
   }
 
+  @Test
+  void identicalChunksOfAnotherImageComeFromTheSharedCache() throws Exception {
+    LocalLayerBuilder other = new LocalLayerBuilder(0, tmp.resolve("other"), CHUNK);
+    other.file("copy-of-big", big, 0644).file("different", "new".getBytes(), 0644);
+    try (LocalImage second = LocalImage.of(List.of(other.build("other")))) {
+      ImageFileSystem fs2 = new ImageFileSystem(second.tree(), second.source(), cache);
+      read("/big", 0, 95);
+      FileHandle h = fs2.open("/copy-of-big", 0, CTX);
+      byte[] out = new byte[95];
+      fs2.read(h, 0, 95, (at, src) -> src.get(out, at, src.remaining()), CTX);
+
+      assertThat(out).isEqualTo(big);
+      assertThat(second.source().reads()).isZero();
+    }
+  }
+
+  @Test
+  void sequentialReadsFetchTheNextChunksAheadAndRandomReadsDoNot() throws Exception {
+    ChunkReader reader = new ChunkReader(image.source(), cache);
+    try (ChunkReadAhead ahead = new ChunkReadAhead(reader, 2, 1)) {
+      ImageFileSystem seqFs = new ImageFileSystem(image.tree(), reader, ahead);
+      FileHandle random = seqFs.open("/big", 0, CTX);
+      seqFs.read(random, 55, 3, (at, src) -> {}, CTX); // chunk 5, out of the blue
+      awaitIdle(ahead);
+      assertThat(image.source().reads()).isEqualTo(1);
+
+      FileHandle h = seqFs.open("/big", 0, CTX);
+      seqFs.read(h, 0, 5, (at, src) -> {}, CTX); // chunk 0 from the start: chunks 1 and 2 follow
+      awaitIdle(ahead);
+      var digests = image.tree().lookup("/big").orElseThrow().chunks();
+      assertThat(cache.contains(digests.get(1).key().digest())).isTrue();
+      assertThat(cache.contains(digests.get(2).key().digest())).isTrue();
+      assertThat(cache.contains(digests.get(3).key().digest())).isFalse();
+      assertThat(image.source().reads()).isEqualTo(4);
+
+      seqFs.read(h, 5, 10, (at, src) -> {}, CTX); // on into chunk 1: chunk 3 follows
+      awaitIdle(ahead);
+      assertThat(cache.contains(digests.get(3).key().digest())).isTrue();
+      assertThat(image.source().reads()).isEqualTo(5);
+    }
+  }
+
+  private static void awaitIdle(ChunkReadAhead ahead) {
+    while (!ahead.idle()) {
+      Thread.yield();
+    }
+  }
+
   private static void assertErrno(ThrowingCall call, Errno errno) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(FsException.class, e -> assertThat(e.errno()).isEqualTo(errno));
