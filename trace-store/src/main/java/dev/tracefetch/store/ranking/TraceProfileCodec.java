@@ -1,0 +1,285 @@
+package dev.tracefetch.store.ranking;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The stored form of a {@link TraceProfile}: what the trace store keeps next to each trace so that
+ * a restart or a cache miss rebuilds a {@link RankingState} without decoding a single trace.
+ *
+ * <p>Layout (version 1): magic {@code TFPR}, version byte, then varint-encoded fields: trace id,
+ * app, manifest digest, layer digests, facts, chunk count, chunk keys as deltas (sorted keys make
+ * small deltas), first-access times, compressed lengths, and chunk digests ({@code sha256:} digests
+ * as 32 raw bytes). A 20,000-chunk profile takes about 40 bytes per chunk with digests, 6 without.
+ * Decoding validates everything again and never allocates more than the input can describe.
+ */
+public final class TraceProfileCodec {
+  private static final byte[] MAGIC = {'T', 'F', 'P', 'R'};
+  private static final int VERSION = 1;
+  private static final String SHA256 = "sha256:";
+  private static final HexFormat HEX = HexFormat.of();
+
+  private TraceProfileCodec() {}
+
+  public static byte[] encode(TraceProfile profile) {
+    int m = profile.chunkCount();
+    Writer w = new Writer(64 + m * (profile.hasChunkDigests() ? 40 : 8));
+    w.bytes(MAGIC);
+    w.u8(VERSION);
+    w.string(profile.traceId());
+    w.string(profile.app());
+    w.string(profile.manifestDigest());
+    w.varint(profile.layerDigests().size());
+    for (String layer : profile.layerDigests()) {
+      w.string(layer);
+    }
+    TraceFacts f = profile.facts();
+    w.string(f.readinessKind());
+    w.u8((f.readinessReached() ? 1 : 0) | (f.incomplete() ? 2 : 0));
+    w.varint(f.timeToReadyMicros());
+    w.varint(f.droppedEvents());
+    w.varint(f.recordedUnixMicros());
+    w.varint(f.eventCount());
+    w.varint(m);
+    long previous = 0;
+    for (int i = 0; i < m; i++) {
+      long key = profile.chunkKey(i);
+      w.varint(key - previous);
+      previous = key;
+    }
+    for (int i = 0; i < m; i++) {
+      w.varint(profile.firstAccessMicros(i));
+    }
+    for (int i = 0; i < m; i++) {
+      w.varint(profile.compressedLength(i));
+    }
+    w.u8(profile.hasChunkDigests() ? 1 : 0);
+    if (profile.hasChunkDigests()) {
+      for (int i = 0; i < m; i++) {
+        String digest = profile.chunkDigest(i);
+        byte[] raw = sha256Bytes(digest);
+        if (digest.isEmpty()) {
+          w.u8(0);
+        } else if (raw != null) {
+          w.u8(1);
+          w.bytes(raw);
+        } else {
+          w.u8(2);
+          w.string(digest);
+        }
+      }
+    }
+    return w.toByteArray();
+  }
+
+  /**
+   * Decodes bytes written by {@link #encode}.
+   *
+   * @throws ProfileFormatException naming what is wrong (magic, version, truncation, an invalid
+   *     profile)
+   */
+  public static TraceProfile decode(byte[] bytes) throws ProfileFormatException {
+    Reader r = new Reader(bytes);
+    for (byte b : MAGIC) {
+      if (r.u8() != (b & 0xff)) {
+        throw new ProfileFormatException("not a trace profile: wrong magic");
+      }
+    }
+    int version = r.u8();
+    if (version != VERSION) {
+      throw new ProfileFormatException(
+          "trace profile version " + version + " is not supported (expected " + VERSION + ")");
+    }
+    String traceId = r.string();
+    String app = r.string();
+    String manifest = r.string();
+    int layerCount = r.count(1);
+    List<String> layers = new ArrayList<>(layerCount);
+    for (int i = 0; i < layerCount; i++) {
+      layers.add(r.string());
+    }
+    String kind = r.string();
+    int flags = r.u8();
+    long timeToReady = r.varint();
+    long dropped = r.varint();
+    long recorded = r.varint();
+    long events = r.varint();
+    int m = r.count(3);
+    long[] keys = new long[m];
+    int[] times = new int[m];
+    int[] lengths = new int[m];
+    long key = 0;
+    for (int i = 0; i < m; i++) {
+      key += r.varint();
+      keys[i] = key;
+    }
+    for (int i = 0; i < m; i++) {
+      times[i] = r.int31("first-access time");
+    }
+    for (int i = 0; i < m; i++) {
+      lengths[i] = r.int31("compressed length");
+    }
+    String[] digests = null;
+    if (r.u8() == 1) {
+      digests = new String[m];
+      for (int i = 0; i < m; i++) {
+        int tag = r.u8();
+        digests[i] =
+            switch (tag) {
+              case 0 -> null;
+              case 1 -> SHA256 + HEX.formatHex(r.bytes(32));
+              case 2 -> r.string();
+              default -> throw new ProfileFormatException("unknown chunk digest tag " + tag);
+            };
+      }
+    }
+    if (r.remaining() != 0) {
+      throw new ProfileFormatException(r.remaining() + " trailing bytes after the trace profile");
+    }
+    try {
+      TraceFacts facts =
+          new TraceFacts(
+              kind, (flags & 1) != 0, timeToReady, dropped, (flags & 2) != 0, recorded, events);
+      return TraceProfile.create(
+          traceId, app, manifest, layers, facts, keys, times, lengths, digests);
+    } catch (InvalidTraceException | IllegalArgumentException e) {
+      throw new ProfileFormatException("invalid trace profile: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] sha256Bytes(String digest) {
+    if (digest.length() != SHA256.length() + 64 || !digest.startsWith(SHA256)) {
+      return null;
+    }
+    String hex = digest.substring(SHA256.length());
+    for (int i = 0; i < hex.length(); i++) {
+      char ch = hex.charAt(i);
+      if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
+        return null; // keep anything unusual (upper case) verbatim
+      }
+    }
+    return HEX.parseHex(hex);
+  }
+
+  private static final class Writer {
+    private byte[] buf;
+    private int size;
+
+    Writer(int capacity) {
+      buf = new byte[Math.max(16, capacity)];
+    }
+
+    private void ensure(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      }
+    }
+
+    void u8(int value) {
+      ensure(1);
+      buf[size++] = (byte) value;
+    }
+
+    void bytes(byte[] bytes) {
+      ensure(bytes.length);
+      System.arraycopy(bytes, 0, buf, size, bytes.length);
+      size += bytes.length;
+    }
+
+    void varint(long value) {
+      ensure(10);
+      long v = value;
+      while ((v & ~0x7fL) != 0) {
+        buf[size++] = (byte) ((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      buf[size++] = (byte) v;
+    }
+
+    void string(String s) {
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      varint(utf8.length);
+      bytes(utf8);
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, size);
+    }
+  }
+
+  private static final class Reader {
+    private final byte[] buf;
+    private int pos;
+
+    Reader(byte[] buf) {
+      this.buf = buf;
+    }
+
+    int remaining() {
+      return buf.length - pos;
+    }
+
+    int u8() throws ProfileFormatException {
+      if (pos >= buf.length) {
+        throw truncated();
+      }
+      return buf[pos++] & 0xff;
+    }
+
+    byte[] bytes(int n) throws ProfileFormatException {
+      if (n > remaining()) {
+        throw truncated();
+      }
+      byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
+      pos += n;
+      return out;
+    }
+
+    long varint() throws ProfileFormatException {
+      long value = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        int b = u8();
+        value |= (long) (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+          return value;
+        }
+      }
+      throw new ProfileFormatException("malformed varint at byte " + pos);
+    }
+
+    int int31(String what) throws ProfileFormatException {
+      long v = varint();
+      if (v < 0 || v > Integer.MAX_VALUE) {
+        throw new ProfileFormatException(what + " " + v + " out of range at byte " + pos);
+      }
+      return (int) v;
+    }
+
+    /** A count of items of at least {@code minBytes} each, bounded by the bytes left. */
+    int count(int minBytes) throws ProfileFormatException {
+      long n = varint();
+      if (n < 0 || n > remaining() / minBytes) {
+        throw new ProfileFormatException(
+            "count " + n + " at byte " + pos + " exceeds what the remaining bytes can hold");
+      }
+      return (int) n;
+    }
+
+    String string() throws ProfileFormatException {
+      long n = varint();
+      if (n < 0 || n > remaining()) {
+        throw truncated();
+      }
+      String s = new String(buf, pos, (int) n, StandardCharsets.UTF_8);
+      pos += (int) n;
+      return s;
+    }
+
+    private ProfileFormatException truncated() {
+      return new ProfileFormatException("trace profile truncated at byte " + pos);
+    }
+  }
+}
