@@ -96,50 +96,37 @@ public final class PlanMerger {
    * image before coalescing, or inspect them.
    */
   public List<PlannedChunk> consensus(RankingState state, List<String> traceIds) {
-    TraceProfile[] chosen = new TraceProfile[traceIds.size()];
+    int[] chosen = new int[traceIds.size()];
     for (int i = 0; i < chosen.length; i++) {
       String id = traceIds.get(i);
-      chosen[i] =
-          state
-              .profile(id)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "trace "
-                              + id
-                              + " is not part of the state of "
-                              + state.manifestDigest()));
+      chosen[i] = state.positionOf(id);
+      if (chosen[i] < 0) {
+        throw new IllegalArgumentException(
+            "trace " + id + " is not part of the state of " + state.manifestDigest());
+      }
     }
     ChunkCatalog catalog = state.catalog();
-    long[] catalogKeys = catalog.keysArray();
-    int u = catalogKeys.length;
+    int u = catalog.idCount();
 
-    // Counting pass, remembering where each profile entry sits in the catalog.
-    int[] count = new int[u + 1];
-    int[][] positions = new int[chosen.length][];
-    for (int t = 0; t < chosen.length; t++) {
-      long[] keys = chosen[t].keysArray();
-      int[] at = new int[keys.length];
-      int c = 0;
-      for (int i = 0; i < keys.length; i++) {
-        c = ChunkKeys.gallop(catalogKeys, c, u, keys[i]);
-        at[i] = c;
-        count[c + 1]++;
+    // Counting pass: count[id + 1] = traces that read chunk id.
+    int[] start = new int[u + 1];
+    for (int t : chosen) {
+      for (int id : state.chunkIds(t)) {
+        start[id + 1]++;
       }
-      positions[t] = at;
     }
-    // count[c + 1] -> start offsets of each chunk's slice of first-access times.
-    int[] start = count;
     for (int c = 0; c < u; c++) {
       start[c + 1] += start[c];
     }
+    // Each chunk's slice of first-access times.
     int[] fill = Arrays.copyOf(start, u);
     int[] times = new int[start[u]];
-    for (int t = 0; t < chosen.length; t++) {
-      int[] firstAccess = chosen[t].firstAccessArray();
-      int[] at = positions[t];
-      for (int i = 0; i < at.length; i++) {
-        times[fill[at[i]]++] = firstAccess[i];
+    TraceProfile[] profiles = state.profilesArray();
+    for (int t : chosen) {
+      int[] ids = state.chunkIds(t);
+      int[] firstAccess = profiles[t].firstAccessArray();
+      for (int i = 0; i < ids.length; i++) {
+        times[fill[ids[i]]++] = firstAccess[i];
       }
     }
 
@@ -159,17 +146,19 @@ public final class PlanMerger {
     }
     kept.sort(
         (a, b) ->
-            median[a] != median[b] ? Long.compare(median[a], median[b]) : Integer.compare(a, b));
+            median[a] != median[b]
+                ? Long.compare(median[a], median[b])
+                : Long.compare(catalog.keyOfId(a), catalog.keyOfId(b)));
     List<PlannedChunk> chunks = new ArrayList<>(kept.size());
     for (int c : kept) {
-      long key = catalogKeys[c];
-      String digest = catalog.chunkDigest(c);
+      long key = catalog.keyOfId(c);
+      String digest = catalog.digestOfId(c);
       chunks.add(
           new PlannedChunk(
               ChunkKeys.layerIndex(key),
               ChunkKeys.offset(key),
-              catalog.compressedLength(c),
-              digest.isEmpty() ? List.of() : List.of(digest),
+              catalog.lengthOfId(c),
+              digest == null ? List.of() : List.of(digest),
               neededBy[c]));
     }
     return chunks;

@@ -26,20 +26,30 @@ import java.util.TreeMap;
 public final class RangeCoalescer {
   private final long gapThresholdBytes;
   private final long maxRangeBytes;
+  private final double maxGapOverhead;
 
-  public RangeCoalescer(long gapThresholdBytes, long maxRangeBytes) {
+  /**
+   * @param maxGapOverhead gap bytes allowed per chunk byte in a range ({@code
+   *     Double.POSITIVE_INFINITY} disables the rule)
+   */
+  public RangeCoalescer(long gapThresholdBytes, long maxRangeBytes, double maxGapOverhead) {
     if (gapThresholdBytes < 0) {
       throw new IllegalArgumentException("gapThresholdBytes is negative: " + gapThresholdBytes);
     }
     if (maxRangeBytes < 1) {
       throw new IllegalArgumentException("maxRangeBytes must be >= 1, got " + maxRangeBytes);
     }
+    if (!(maxGapOverhead >= 0)) {
+      throw new IllegalArgumentException("maxGapOverhead must be >= 0, got " + maxGapOverhead);
+    }
     this.gapThresholdBytes = gapThresholdBytes;
     this.maxRangeBytes = maxRangeBytes;
+    this.maxGapOverhead = maxGapOverhead;
   }
 
   public static RangeCoalescer of(RankingSettings settings) {
-    return new RangeCoalescer(settings.gapThresholdBytes(), settings.maxRangeBytes());
+    return new RangeCoalescer(
+        settings.gapThresholdBytes(), settings.maxRangeBytes(), settings.maxGapOverhead());
   }
 
   /**
@@ -88,6 +98,7 @@ public final class RangeCoalescer {
     long start = first.compressedOffset();
     long end = first.end();
     long neededBy = first.neededByMicros();
+    long gaps = 0;
     Set<String> digests = new LinkedHashSet<>(first.chunkDigests());
     for (int i = 1; i < sorted.size(); i++) {
       PlannedChunk next = sorted.get(i);
@@ -95,7 +106,10 @@ public final class RangeCoalescer {
       long newEnd = Math.max(end, next.end());
       boolean overlaps = gap < 0;
       boolean near = gap == 0 || gap < gapThresholdBytes;
-      if (overlaps || (near && newEnd - start <= maxRangeBytes)) {
+      boolean small = newEnd - start <= maxRangeBytes;
+      boolean cheap = gaps + gap <= maxGapOverhead * (newEnd - start - gaps - gap);
+      if (overlaps || (near && small && cheap)) {
+        gaps += Math.max(0, gap);
         end = newEnd;
         neededBy = Math.min(neededBy, next.neededByMicros());
         digests.addAll(next.chunkDigests());
@@ -103,6 +117,7 @@ public final class RangeCoalescer {
         ranges.add(range(start, end, neededBy, digests));
         start = next.compressedOffset();
         end = next.end();
+        gaps = 0;
         neededBy = next.neededByMicros();
         digests = new LinkedHashSet<>(next.chunkDigests());
       }

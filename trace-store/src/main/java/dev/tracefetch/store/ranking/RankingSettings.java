@@ -40,7 +40,8 @@ import java.util.Objects;
  * needed_by} = the {@code neededByQuantile} quantile of its first-access times (0.5 = median; an
  * earlier quantile such as 0.25 makes deadlines more conservative); and coalesces chunks of one
  * layer into one range when the gap between them is below {@code gapThresholdBytes} (adjacent
- * chunks always qualify) and the range stays within {@code maxRangeBytes}.
+ * chunks always qualify), the range stays within {@code maxRangeBytes} and its gap bytes stay
+ * within {@code maxGapOverhead} x its chunk bytes (see {@link RangeCoalescer}).
  */
 public record RankingSettings(
     double completenessWeight,
@@ -58,7 +59,8 @@ public record RankingSettings(
     double minSupport,
     double neededByQuantile,
     long gapThresholdBytes,
-    long maxRangeBytes) {
+    long maxRangeBytes,
+    double maxGapOverhead) {
 
   private static final RankingSettings DEFAULTS = new Builder().build();
 
@@ -91,6 +93,9 @@ public record RankingSettings(
     }
     if (maxRangeBytes < 1) {
       throw new IllegalArgumentException("maxRangeBytes must be >= 1, got " + maxRangeBytes);
+    }
+    if (!(maxGapOverhead >= 0)) {
+      throw new IllegalArgumentException("maxGapOverhead must be >= 0, got " + maxGapOverhead);
     }
   }
 
@@ -155,6 +160,7 @@ public record RankingSettings(
     private double neededByQuantile = 0.5;
     private long gapThresholdBytes = 64 * 1024;
     private long maxRangeBytes = 8 * 1024 * 1024;
+    private double maxGapOverhead = 0.1;
 
     private Builder() {}
 
@@ -175,6 +181,7 @@ public record RankingSettings(
       neededByQuantile = s.neededByQuantile;
       gapThresholdBytes = s.gapThresholdBytes;
       maxRangeBytes = s.maxRangeBytes;
+      maxGapOverhead = s.maxGapOverhead;
     }
 
     /** Sets the four component weights (they need not sum to 1). */
@@ -246,6 +253,12 @@ public record RankingSettings(
       return this;
     }
 
+    /** Gap bytes allowed per chunk byte in a coalesced range; infinity disables the rule. */
+    public Builder maxGapOverhead(double value) {
+      this.maxGapOverhead = value;
+      return this;
+    }
+
     public RankingSettings build() {
       return new RankingSettings(
           completenessWeight,
@@ -263,7 +276,8 @@ public record RankingSettings(
           minSupport,
           neededByQuantile,
           gapThresholdBytes,
-          maxRangeBytes);
+          maxRangeBytes,
+          maxGapOverhead);
     }
   }
 }

@@ -23,12 +23,13 @@ import java.util.Optional;
  */
 public final class RankingState {
   private static final RankingState EMPTY =
-      new RankingState("", "", List.of(), new TraceProfile[0], ChunkCatalog.EMPTY);
+      new RankingState("", "", List.of(), new TraceProfile[0], new int[0][], ChunkCatalog.EMPTY);
 
   private final String app;
   private final String manifestDigest;
   private final List<String> layerDigests;
   private final TraceProfile[] profiles; // sorted by trace id, no chunk digests
+  private final int[][] chunkIds; // per profile: catalog id of each of its chunks
   private final ChunkCatalog catalog;
 
   private RankingState(
@@ -36,11 +37,13 @@ public final class RankingState {
       String manifestDigest,
       List<String> layerDigests,
       TraceProfile[] profiles,
+      int[][] chunkIds,
       ChunkCatalog catalog) {
     this.app = app;
     this.manifestDigest = manifestDigest;
     this.layerDigests = layerDigests;
     this.profiles = profiles;
+    this.chunkIds = chunkIds;
     this.catalog = catalog;
   }
 
@@ -95,13 +98,24 @@ public final class RankingState {
                 + " (map it with PlanMapper first)");
       }
     }
-    ChunkCatalog nextCatalog = base.catalog.plus(profile);
-    TraceProfile[] next = Arrays.copyOf(base.profiles, base.profiles.length + 1);
+    ChunkCatalog.Added added = base.catalog.plus(profile);
+    int n = base.profiles.length;
     int at = -Arrays.binarySearch(base.profiles, profile, BY_ID) - 1;
-    System.arraycopy(base.profiles, at, next, at + 1, base.profiles.length - at);
+    TraceProfile[] next = new TraceProfile[n + 1];
+    int[][] nextIds = new int[n + 1][];
+    System.arraycopy(base.profiles, 0, next, 0, at);
+    System.arraycopy(base.chunkIds, 0, nextIds, 0, at);
+    System.arraycopy(base.profiles, at, next, at + 1, n - at);
+    System.arraycopy(base.chunkIds, at, nextIds, at + 1, n - at);
     next[at] = profile.withoutChunkDigests();
+    nextIds[at] = added.ids();
     return new RankingState(
-        profile.app(), profile.manifestDigest(), profile.layerDigests(), next, nextCatalog);
+        profile.app(),
+        profile.manifestDigest(),
+        profile.layerDigests(),
+        next,
+        nextIds,
+        added.catalog());
   }
 
   /** Returns this state without the trace {@code traceId} (this state when it is absent). */
@@ -113,10 +127,26 @@ public final class RankingState {
     if (profiles.length == 1) {
       return EMPTY;
     }
-    TraceProfile[] next = new TraceProfile[profiles.length - 1];
+    int n = profiles.length - 1;
+    TraceProfile[] next = new TraceProfile[n];
+    int[][] nextIds = new int[n][];
     System.arraycopy(profiles, 0, next, 0, at);
-    System.arraycopy(profiles, at + 1, next, at, profiles.length - at - 1);
-    return new RankingState(app, manifestDigest, layerDigests, next, catalog.minus(profiles[at]));
+    System.arraycopy(profiles, at + 1, next, at, n - at);
+    System.arraycopy(chunkIds, 0, nextIds, 0, at);
+    System.arraycopy(chunkIds, at + 1, nextIds, at, n - at);
+    ChunkCatalog.Removed removed = catalog.minus(traceId, chunkIds[at]);
+    int[] remap = removed.remap();
+    if (remap != null) {
+      // Chunks only the removed trace read are gone and ids moved: renumber every trace's ids.
+      for (int t = 0; t < n; t++) {
+        int[] ids = nextIds[t].clone();
+        for (int i = 0; i < ids.length; i++) {
+          ids[i] = remap[ids[i]];
+        }
+        nextIds[t] = ids;
+      }
+    }
+    return new RankingState(app, manifestDigest, layerDigests, next, nextIds, removed.catalog());
   }
 
   private static final Comparator<TraceProfile> BY_ID = Comparator.comparing(TraceProfile::traceId);
@@ -177,6 +207,16 @@ public final class RankingState {
 
   TraceProfile[] profilesArray() {
     return profiles;
+  }
+
+  /** Catalog ids of the chunks of the profile at {@code index}, parallel to its keys. */
+  int[] chunkIds(int index) {
+    return chunkIds[index];
+  }
+
+  /** Position of {@code traceId} in {@link #profiles()}, or -1. */
+  int positionOf(String traceId) {
+    return indexOf(traceId);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.tracefetch.store.ranking;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -20,7 +19,6 @@ public final class TraceProfileCodec {
   private static final byte[] MAGIC = {'T', 'F', 'P', 'R'};
   private static final int VERSION = 1;
   private static final String SHA256 = "sha256:";
-  private static final HexFormat HEX = HexFormat.of();
 
   private TraceProfileCodec() {}
 
@@ -82,6 +80,22 @@ public final class TraceProfileCodec {
    *     profile)
    */
   public static TraceProfile decode(byte[] bytes) throws ProfileFormatException {
+    return decode(bytes, ChunkCatalog.EMPTY);
+  }
+
+  /**
+   * Decodes bytes written by {@link #encode}, taking the digest of every chunk that {@code known}
+   * already has a digest for from {@code known} instead of decoding it. Rebuilding a state after a
+   * restart ({@code state = state.plus(decode(bytes, state.catalog()))}) then creates one digest
+   * string per distinct chunk instead of one per trace and chunk, which is most of the decoding
+   * work. A stored digest that differs from the known one is not noticed here; {@link
+   * RankingState#plus} checked it when the trace was first added.
+   *
+   * @throws ProfileFormatException naming what is wrong (magic, version, truncation, an invalid
+   *     profile)
+   */
+  public static TraceProfile decode(byte[] bytes, ChunkCatalog known)
+      throws ProfileFormatException {
     Reader r = new Reader(bytes);
     for (byte b : MAGIC) {
       if (r.u8() != (b & 0xff)) {
@@ -125,15 +139,20 @@ public final class TraceProfileCodec {
     String[] digests = null;
     if (r.u8() == 1) {
       digests = new String[m];
+      long[] knownKeys = known.sortedKeysArray();
+      int[] knownIds = known.idAtArray();
+      int c = 0;
       for (int i = 0; i < m; i++) {
+        c = ChunkKeys.gallop(knownKeys, c, knownKeys.length, keys[i]);
+        String reuse =
+            c < knownKeys.length && knownKeys[c] == keys[i] ? known.digestOfId(knownIds[c]) : null;
         int tag = r.u8();
-        digests[i] =
-            switch (tag) {
-              case 0 -> null;
-              case 1 -> SHA256 + HEX.formatHex(r.bytes(32));
-              case 2 -> r.string();
-              default -> throw new ProfileFormatException("unknown chunk digest tag " + tag);
-            };
+        switch (tag) {
+          case 0 -> digests[i] = null;
+          case 1 -> digests[i] = reuse != null ? r.skipThen(32, reuse) : sha256String(r.bytes(32));
+          case 2 -> digests[i] = reuse != null ? r.skipString(reuse) : r.string();
+          default -> throw new ProfileFormatException("unknown chunk digest tag " + tag);
+        }
       }
     }
     if (r.remaining() != 0) {
@@ -150,18 +169,47 @@ public final class TraceProfileCodec {
     }
   }
 
+  /** The 32 raw bytes of a lower-case {@code sha256:<hex>} digest, or null for anything else. */
   private static byte[] sha256Bytes(String digest) {
-    if (digest.length() != SHA256.length() + 64 || !digest.startsWith(SHA256)) {
+    int p = SHA256.length();
+    if (digest.length() != p + 64 || !digest.startsWith(SHA256)) {
       return null;
     }
-    String hex = digest.substring(SHA256.length());
-    for (int i = 0; i < hex.length(); i++) {
-      char ch = hex.charAt(i);
-      if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
+    byte[] raw = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      int hi = nibble(digest.charAt(p + 2 * i));
+      int lo = nibble(digest.charAt(p + 2 * i + 1));
+      if (hi < 0 || lo < 0) {
         return null; // keep anything unusual (upper case) verbatim
       }
+      raw[i] = (byte) (hi << 4 | lo);
     }
-    return HEX.parseHex(hex);
+    return raw;
+  }
+
+  private static int nibble(char ch) {
+    if (ch >= '0' && ch <= '9') {
+      return ch - '0';
+    }
+    if (ch >= 'a' && ch <= 'f') {
+      return ch - 'a' + 10;
+    }
+    return -1;
+  }
+
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private static String sha256String(byte[] raw) {
+    byte[] text = new byte[SHA256.length() + 64];
+    for (int i = 0; i < SHA256.length(); i++) {
+      text[i] = (byte) SHA256.charAt(i);
+    }
+    int p = SHA256.length();
+    for (byte b : raw) {
+      text[p++] = HEX_DIGITS[(b >> 4) & 0xf];
+      text[p++] = HEX_DIGITS[b & 0xf];
+    }
+    return new String(text, StandardCharsets.US_ASCII);
   }
 
   private static final class Writer {
@@ -266,6 +314,25 @@ public final class TraceProfileCodec {
             "count " + n + " at byte " + pos + " exceeds what the remaining bytes can hold");
       }
       return (int) n;
+    }
+
+    /** Skips {@code n} bytes and returns {@code value}. */
+    String skipThen(int n, String value) throws ProfileFormatException {
+      if (n > remaining()) {
+        throw truncated();
+      }
+      pos += n;
+      return value;
+    }
+
+    /** Skips a length-prefixed string and returns {@code value}. */
+    String skipString(String value) throws ProfileFormatException {
+      long n = varint();
+      if (n < 0 || n > remaining()) {
+        throw truncated();
+      }
+      pos += (int) n;
+      return value;
     }
 
     String string() throws ProfileFormatException {

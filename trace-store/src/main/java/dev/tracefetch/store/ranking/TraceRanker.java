@@ -27,14 +27,13 @@ import java.util.Objects;
  *          = sum_{c in t} min(x, y) / (sum_{c in t} max(x, y) + (S - sum_{c in t} S(c)) / (n - 1))
  * </pre>
  *
- * The last form touches only the trace's own chunks, so ranking is two passes over all profiles:
- * one to sum S(c) into an array indexed like the {@link ChunkCatalog}, one to score. Each profile
- * is walked through the catalog with a galloping merge, so a catalog inflated by outliers' unusual
- * chunks costs O(m log(U/m)) per trace rather than O(U). A chunk read by most traces gets a large
- * y(c), so a start that missed common chunks loses in the denominator, and one that read many other
- * chunks adds their full weight there while gaining nothing in the numerator: both rank low.
- * Weights are fixed point ({@code length x round(2^16 x H/(H+t))}) so that S(c) are exact integers
- * and the result does not depend on the order in which traces were added.
+ * The last form touches only the trace's own chunks, so ranking is two sequential passes over all
+ * profiles: one to sum S(c) into an array indexed by the {@link ChunkCatalog}'s chunk ids (which
+ * the state keeps per trace, so there is no lookup), one to score. A chunk read by most traces gets
+ * a large y(c), so a start that missed common chunks loses in the denominator, and one that read
+ * many other chunks adds their full weight there while gaining nothing in the numerator: both rank
+ * low. Weights are fixed point ({@code length x round(2^16 x H/(H+t))}) so that S(c) are exact
+ * integers and the result does not depend on the order in which traces were added.
  *
  * <p>With a single trace there are no peers; its agreement is 1.
  */
@@ -68,9 +67,6 @@ public final class TraceRanker {
     if (n == 0) {
       return new TraceRanking(List.of());
     }
-    ChunkCatalog catalog = state.catalog();
-    long[] catalogKeys = catalog.keysArray();
-    int[] catalogLengths = catalog.lengthsArray();
     long h = settings.accessHalfWeightMicros();
     long allBytes = 0;
     for (TraceProfile profile : profiles) {
@@ -87,17 +83,16 @@ public final class TraceRanker {
               + " that fixed-point agreement sums can hold");
     }
 
-    // Pass 1: S(c) and S.
-    long[] sums = new long[catalogKeys.length];
+    // Pass 1: S(c) by chunk id, and S.
+    long[] sums = new long[state.catalog().idCount()];
     long total = 0;
-    for (TraceProfile profile : profiles) {
-      long[] keys = profile.keysArray();
-      int[] times = profile.firstAccessArray();
-      int c = 0;
-      for (int i = 0; i < keys.length; i++) {
-        c = ChunkKeys.gallop(catalogKeys, c, catalogKeys.length, keys[i]);
-        long x = (long) catalogLengths[c] * timeWeight(times[i], h);
-        sums[c] += x;
+    for (int t = 0; t < n; t++) {
+      int[] ids = state.chunkIds(t);
+      int[] times = profiles[t].firstAccessArray();
+      int[] lengths = profiles[t].lengthsArray();
+      for (int i = 0; i < ids.length; i++) {
+        long x = lengths[i] * timeWeight(times[i], h);
+        sums[ids[i]] += x;
         total += x;
       }
     }
@@ -105,8 +100,7 @@ public final class TraceRanker {
     // Pass 2: agreement per trace.
     double[] agreement = new double[n];
     for (int t = 0; t < n; t++) {
-      agreement[t] =
-          n == 1 ? 1.0 : agreement(profiles[t], catalogKeys, catalogLengths, sums, total, n, h);
+      agreement[t] = n == 1 ? 1.0 : agreement(profiles[t], state.chunkIds(t), sums, total, n, h);
     }
 
     long[] sizes = new long[n];
@@ -127,24 +121,17 @@ public final class TraceRanker {
   }
 
   private static double agreement(
-      TraceProfile profile,
-      long[] catalogKeys,
-      int[] catalogLengths,
-      long[] sums,
-      long total,
-      int n,
-      long h) {
-    long[] keys = profile.keysArray();
+      TraceProfile profile, int[] ids, long[] sums, long total, int n, long h) {
     int[] times = profile.firstAccessArray();
+    int[] lengths = profile.lengthsArray();
     double peers = n - 1;
     double num = 0;
     double denOwn = 0;
     long ownSums = 0;
-    int c = 0;
-    for (int i = 0; i < keys.length; i++) {
-      c = ChunkKeys.gallop(catalogKeys, c, catalogKeys.length, keys[i]);
-      long x = (long) catalogLengths[c] * timeWeight(times[i], h);
-      double y = (sums[c] - x) / peers;
+    for (int i = 0; i < ids.length; i++) {
+      long sum = sums[ids[i]];
+      long x = lengths[i] * timeWeight(times[i], h);
+      double y = (sum - x) / peers;
       if (x < y) {
         num += x;
         denOwn += y;
@@ -152,7 +139,7 @@ public final class TraceRanker {
         num += y;
         denOwn += x;
       }
-      ownSums += sums[c];
+      ownSums += sum;
     }
     double den = denOwn + (total - ownSums) / peers;
     if (den <= 0) {

@@ -106,8 +106,9 @@ class PlanMapperTest {
 
   @Test
   void unchangedLayersMapExactlyAndChangedOnesByPathAndDigest() throws Exception {
-    MappedPlan mapped =
-        new PlanMapper(RankingSettings.defaults()).map(sourcePlan(), SOURCE, TARGET);
+    RankingSettings anyGaps =
+        RankingSettings.builder().maxGapOverhead(Double.POSITIVE_INFINITY).build();
+    MappedPlan mapped = new PlanMapper(anyGaps).map(sourcePlan(), SOURCE, TARGET);
     ReplayPlan plan = mapped.plan();
 
     assertThat(plan.getManifestDigest()).isEqualTo(V2);
@@ -117,7 +118,7 @@ class PlanMapperTest {
     LayerPlan app = plan.getLayers(1);
     assertThat(app.getLayerDigest()).isEqualTo(APP_V2);
     // main (two adjacent chunks, now at 1000), x, y and nodigest; conf changed and is dropped.
-    // Default coalescing (gaps < 64 KiB) joins them all: 1000..11050, needed by 10.
+    // Coalescing gaps < 64 KiB joins them all: 1000..11050, needed by 10.
     assertThat(app.getRangesList())
         .extracting(
             PlannedRange::getCompressedOffset,

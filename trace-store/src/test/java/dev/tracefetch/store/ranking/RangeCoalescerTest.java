@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 class RangeCoalescerTest {
   private static final long KIB = 1024;
   private static final long MIB = 1024 * KIB;
+  private static final double ANY_GAPS = Double.POSITIVE_INFINITY;
 
   private static PlannedChunk chunk(int layer, long offset, long length, long neededBy) {
     return new PlannedChunk(layer, offset, length, List.of("d" + layer + "@" + offset), neededBy);
@@ -24,7 +25,7 @@ class RangeCoalescerTest {
 
   @Test
   void adjacentChunksMergeEvenWithoutAGapAllowance() {
-    RangeCoalescer noGaps = new RangeCoalescer(0, 8 * MIB);
+    RangeCoalescer noGaps = new RangeCoalescer(0, 8 * MIB, ANY_GAPS);
     List<PlannedRange> ranges =
         noGaps.coalesceLayer(
             List.of(chunk(0, 100, 50, 5), chunk(0, 150, 50, 3), chunk(0, 201, 10, 1)));
@@ -35,7 +36,7 @@ class RangeCoalescerTest {
 
   @Test
   void gapsBelowTheThresholdMergeAndGapsAtItDoNot() {
-    RangeCoalescer coalescer = new RangeCoalescer(64 * KIB, 8 * MIB);
+    RangeCoalescer coalescer = new RangeCoalescer(64 * KIB, 8 * MIB, ANY_GAPS);
     long end = 1000 + 4 * KIB;
     List<PlannedRange> ranges =
         coalescer.coalesceLayer(
@@ -51,7 +52,7 @@ class RangeCoalescerTest {
 
   @Test
   void rangesStayWithinTheMaximumRequestSize() {
-    RangeCoalescer coalescer = new RangeCoalescer(64 * KIB, 8 * MIB);
+    RangeCoalescer coalescer = new RangeCoalescer(64 * KIB, 8 * MIB, ANY_GAPS);
     List<PlannedRange> ranges =
         coalescer.coalesceLayer(
             List.of(
@@ -71,7 +72,7 @@ class RangeCoalescerTest {
 
   @Test
   void layerBoundariesAreNeverMerged() {
-    RangeCoalescer coalescer = new RangeCoalescer(64 * KIB, 8 * MIB);
+    RangeCoalescer coalescer = new RangeCoalescer(64 * KIB, 8 * MIB, ANY_GAPS);
     List<LayerPlan> layers =
         coalescer.coalesce(
             List.of(chunk(1, 0, 100, 5), chunk(0, 900, 100, 1), chunk(0, 1000, 100, 2)),
@@ -88,7 +89,7 @@ class RangeCoalescerTest {
 
   @Test
   void rangesAreInPrefetchOrderOfTheirEarliestNeededBy() {
-    RangeCoalescer coalescer = new RangeCoalescer(10, 8 * MIB);
+    RangeCoalescer coalescer = new RangeCoalescer(10, 8 * MIB, ANY_GAPS);
     List<PlannedRange> ranges =
         coalescer.coalesceLayer(
             List.of(
@@ -106,8 +107,26 @@ class RangeCoalescerTest {
   }
 
   @Test
+  void gapBytesStayWithinTheOverheadBound() {
+    RangeCoalescer coalescer = new RangeCoalescer(64 * KIB, 8 * MIB, 0.1);
+    List<PlannedRange> ranges =
+        coalescer.coalesceLayer(
+            List.of(
+                chunk(0, 0, 10_000, 1),
+                chunk(0, 10_500, 10_000, 2), // gap 500: 500 / 20000 <= 0.1, merges
+                chunk(0, 21_500, 10_000, 3), // gap 1000: 1500 / 30000 <= 0.1, merges
+                chunk(0, 34_500, 1_000, 4), // gap 3000: 4500 / 31000 > 0.1, new range
+                chunk(0, 35_500, 1_000, 5))); // adjacent: merges
+    assertThat(spans(ranges)).containsExactly(new long[] {0, 31_500}, new long[] {34_500, 2_000});
+    long chunkBytes = 32_000;
+    long planned = ranges.stream().mapToLong(PlannedRange::getCompressedLength).sum();
+    assertThat(planned).isLessThanOrEqualTo((long) (chunkBytes * 1.1));
+    assertThatThrownBy(() -> new RangeCoalescer(0, 1, -0.5)).hasMessageContaining("maxGapOverhead");
+  }
+
+  @Test
   void overlappingChunksAreFetchedOnce() {
-    RangeCoalescer coalescer = new RangeCoalescer(0, 100);
+    RangeCoalescer coalescer = new RangeCoalescer(0, 100, ANY_GAPS);
     List<PlannedRange> ranges =
         coalescer.coalesceLayer(
             List.of(

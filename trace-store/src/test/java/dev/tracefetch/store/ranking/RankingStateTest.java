@@ -58,7 +58,15 @@ class RankingStateTest {
     RankingState without = RankingState.of(normals);
     RankingState with = without.plus(f.outlier(1));
     assertThat(with.catalog().size()).isGreaterThan(without.catalog().size());
-    assertThat(with.minus("outlier-1")).isEqualTo(without);
+    RankingState removed = with.minus("outlier-1");
+    assertThat(removed).isEqualTo(without);
+    // Chunk ids were renumbered: ranking and merging must see the same chunks as from scratch.
+    java.time.Instant now = java.time.Instant.ofEpochSecond(Profiles.NOW / 1_000_000);
+    TraceRanker ranker = new TraceRanker(RankingSettings.defaults());
+    assertThat(ranker.rank(removed, now)).isEqualTo(ranker.rank(without, now));
+    PlanMerger merger = new PlanMerger(RankingSettings.defaults());
+    assertThat(merger.consensus(removed, ranker.rank(removed, now).traceIds()))
+        .isEqualTo(merger.consensus(without, ranker.rank(without, now).traceIds()));
     assertThat(with.minus("no-such-trace")).isSameAs(with);
     RankingState empty = RankingState.of(List.of(normals.get(0))).minus(normals.get(0).traceId());
     assertThat(empty).isEqualTo(RankingState.empty());

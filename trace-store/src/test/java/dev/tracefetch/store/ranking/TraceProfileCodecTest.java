@@ -44,6 +44,26 @@ class TraceProfileCodecTest {
   }
 
   @Test
+  void decodingAgainstAKnownCatalogSharesItsDigests() throws Exception {
+    Fixture f = new Fixture(7);
+    TraceProfile first = f.normal(0);
+    TraceProfile second = f.normal(1);
+    RankingState state = RankingState.of(java.util.List.of(first));
+    TraceProfile decoded =
+        TraceProfileCodec.decode(TraceProfileCodec.encode(second), state.catalog());
+    assertThat(decoded).isEqualTo(second);
+    int shared = 0;
+    for (int i = 0; i < decoded.chunkCount(); i++) {
+      int at = state.catalog().indexOf(decoded.chunkKey(i));
+      if (at >= 0) {
+        assertThat(decoded.chunkDigest(i)).isSameAs(state.catalog().chunkDigest(at));
+        shared++;
+      }
+    }
+    assertThat(shared).isGreaterThan(decoded.chunkCount() / 2);
+  }
+
+  @Test
   void isCompact() throws Exception {
     TraceProfile p = sample();
     assertThat(TraceProfileCodec.encode(p.withoutChunkDigests()).length)
