@@ -42,31 +42,37 @@ public final class TraceProfileCodec {
     w.varint(f.recordedUnixMicros());
     w.varint(f.eventCount());
     w.varint(m);
+    // Hot loops write straight into the buffer, sized once for the worst case.
+    w.ensure(m * (10 + 5 + 5 + 1 + 33) + 1);
+    byte[] buf = w.buf;
+    int pos = w.size;
     long previous = 0;
     for (int i = 0; i < m; i++) {
       long key = profile.chunkKey(i);
-      w.varint(key - previous);
+      pos = putVarint(buf, pos, key - previous);
       previous = key;
     }
     for (int i = 0; i < m; i++) {
-      w.varint(profile.firstAccessMicros(i));
+      pos = putVarint(buf, pos, profile.firstAccessMicros(i));
     }
     for (int i = 0; i < m; i++) {
-      w.varint(profile.compressedLength(i));
+      pos = putVarint(buf, pos, profile.compressedLength(i));
     }
-    w.u8(profile.hasChunkDigests() ? 1 : 0);
+    buf[pos++] = (byte) (profile.hasChunkDigests() ? 1 : 0);
+    w.size = pos;
     if (profile.hasChunkDigests()) {
       for (int i = 0; i < m; i++) {
         String digest = profile.chunkDigest(i);
-        byte[] raw = sha256Bytes(digest);
         if (digest.isEmpty()) {
-          w.u8(0);
-        } else if (raw != null) {
-          w.u8(1);
-          w.bytes(raw);
+          buf[w.size++] = 0;
+        } else if (isSha256(digest)) {
+          buf[w.size++] = 1;
+          putSha256(digest, buf, w.size);
+          w.size += 32;
         } else {
           w.u8(2);
           w.string(digest);
+          buf = w.buf;
         }
       }
     }
@@ -169,32 +175,50 @@ public final class TraceProfileCodec {
     }
   }
 
-  /** The 32 raw bytes of a lower-case {@code sha256:<hex>} digest, or null for anything else. */
-  private static byte[] sha256Bytes(String digest) {
+  private static int putVarint(byte[] buf, int pos, long value) {
+    long v = value;
+    while ((v & ~0x7fL) != 0) {
+      buf[pos++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    buf[pos++] = (byte) v;
+    return pos;
+  }
+
+  /** Whether {@code digest} is a lower-case {@code sha256:<64 hex>} digest (stored as 32 bytes). */
+  private static boolean isSha256(String digest) {
     int p = SHA256.length();
     if (digest.length() != p + 64 || !digest.startsWith(SHA256)) {
-      return null;
+      return false;
     }
-    byte[] raw = new byte[32];
+    int bad = 0;
+    for (int i = p; i < p + 64; i++) {
+      bad |= nibble(digest.charAt(i));
+    }
+    return bad >= 0; // anything unusual (upper case) is kept verbatim
+  }
+
+  private static void putSha256(String digest, byte[] buf, int pos) {
+    int p = SHA256.length();
     for (int i = 0; i < 32; i++) {
       int hi = nibble(digest.charAt(p + 2 * i));
       int lo = nibble(digest.charAt(p + 2 * i + 1));
-      if (hi < 0 || lo < 0) {
-        return null; // keep anything unusual (upper case) verbatim
-      }
-      raw[i] = (byte) (hi << 4 | lo);
+      buf[pos + i] = (byte) (hi << 4 | lo);
     }
-    return raw;
+  }
+
+  /** Value of a lower-case hex digit, -1 for anything else (a table: hex digits branch badly). */
+  private static final byte[] NIBBLES = new byte[128];
+
+  static {
+    Arrays.fill(NIBBLES, (byte) -1);
+    for (int i = 0; i < 16; i++) {
+      NIBBLES["0123456789abcdef".charAt(i)] = (byte) i;
+    }
   }
 
   private static int nibble(char ch) {
-    if (ch >= '0' && ch <= '9') {
-      return ch - '0';
-    }
-    if (ch >= 'a' && ch <= 'f') {
-      return ch - 'a' + 10;
-    }
-    return -1;
+    return ch < 128 ? NIBBLES[ch] : -1;
   }
 
   private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -213,14 +237,14 @@ public final class TraceProfileCodec {
   }
 
   private static final class Writer {
-    private byte[] buf;
-    private int size;
+    byte[] buf;
+    int size;
 
     Writer(int capacity) {
       buf = new byte[Math.max(16, capacity)];
     }
 
-    private void ensure(int more) {
+    void ensure(int more) {
       if (size + more > buf.length) {
         buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
       }

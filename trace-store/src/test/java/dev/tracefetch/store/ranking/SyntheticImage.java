@@ -67,7 +67,7 @@ public final class SyntheticImage {
     while (chunks.size() < chunkCount) {
       String path = prefix + "/d" + (file % 37) + "/f" + file;
       String content = digest(rnd);
-      int pieces = rnd.nextDouble() < 0.01 ? 2 + rnd.nextInt(3) : 1;
+      int pieces = rnd.nextDouble() < 0.003 ? 2 + rnd.nextInt(3) : 1;
       offset += 512; // tar header before the payload
       for (int p = 0; p < pieces && chunks.size() < chunkCount; p++) {
         int length = chunkLength(rnd, pieces > 1 && p < pieces - 1);
@@ -80,7 +80,7 @@ public final class SyntheticImage {
   }
 
   private static int chunkLength(Random rnd, boolean fullChunk) {
-    if (fullChunk || rnd.nextDouble() < 0.002) {
+    if (fullChunk || rnd.nextDouble() < 0.001) {
       return (int) (FOUR_MIB / 2 + rnd.nextInt((int) (FOUR_MIB / 4))); // a compressed 4 MiB chunk
     }
     // log-uniform between 128 B and 128 KiB

@@ -210,16 +210,24 @@ class TraceProfileTest {
     Trace t = traces.normal(0);
     TraceProfile p = TraceProfile.of("n0", t, 0);
     long expectedBytes = 0;
-    java.util.Set<Long> seen = new java.util.HashSet<>();
+    Map<Long, Long> expectedFirst = new java.util.TreeMap<>();
     for (AccessEvent e : t.getEventsList()) {
       for (ChunkRef r : e.getChunksList()) {
-        if (seen.add(ChunkKeys.of(r.getLayerIndex(), r.getCompressedOffset()))) {
+        Long key = ChunkKeys.of(r.getLayerIndex(), r.getCompressedOffset());
+        if (!expectedFirst.containsKey(key)) {
           expectedBytes += r.getCompressedLength();
         }
+        expectedFirst.merge(key, e.getTimeOffsetMicros(), Math::min);
       }
     }
-    assertThat(p.chunkCount()).isEqualTo(seen.size());
+    assertThat(p.chunkCount()).isEqualTo(expectedFirst.size());
     assertThat(p.bytesRead()).isEqualTo(expectedBytes);
+    int i = 0;
+    for (Map.Entry<Long, Long> entry : expectedFirst.entrySet()) {
+      assertThat(p.chunkKey(i)).isEqualTo(entry.getKey());
+      assertThat((long) p.firstAccessMicros(i)).isEqualTo(entry.getValue());
+      i++;
+    }
     assertThat(p.withoutChunkDigests().hasChunkDigests()).isFalse();
     assertThat(p.withoutChunkDigests().chunkDigest(0)).isEmpty();
   }
