@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Times re-ranking and merging an app with many traces (see bench/ranking/README.md and the
- * "Trace ranking and merging" section of the top-level README). Not a test: it prints figures.
+ * Times re-ranking and merging an app with many traces (see the "Trace ranking and merging"
+ * section of the top-level README). Not a test: it prints figures. Run it with {@code
+ * bench/ranking/run}.
  *
  * <p>Arguments: [traces] [events per trace] [distinct chunks in the common sequence] [runs]
  */

@@ -124,24 +124,19 @@ public final class TraceRanker {
       TraceProfile profile, int[] ids, long[] sums, long total, int n, long h) {
     int[] times = profile.firstAccessArray();
     int[] lengths = profile.lengthsArray();
-    double peers = n - 1;
-    double num = 0;
-    double denOwn = 0;
+    double perPeer = 1.0 / (n - 1);
+    double num = 0; // sum of min(x, y) over the trace's chunks
+    double both = 0; // sum of x + y, so sum of max(x, y) = both - num
     long ownSums = 0;
     for (int i = 0; i < ids.length; i++) {
       long sum = sums[ids[i]];
       long x = lengths[i] * timeWeight(times[i], h);
-      double y = (sum - x) / peers;
-      if (x < y) {
-        num += x;
-        denOwn += y;
-      } else {
-        num += y;
-        denOwn += x;
-      }
+      double y = (sum - x) * perPeer;
+      num += x < y ? x : y;
+      both += x + y;
       ownSums += sum;
     }
-    double den = denOwn + (total - ownSums) / peers;
+    double den = both - num + (total - ownSums) * perPeer;
     if (den <= 0) {
       return 1.0; // nobody read anything: they all agree
     }
@@ -150,7 +145,7 @@ public final class TraceRanker {
 
   /** H / (H + t) in 16-bit fixed point. */
   static long timeWeight(int firstAccessMicros, long h) {
-    return Math.round(WEIGHT_ONE * (double) h / (h + (long) firstAccessMicros));
+    return (long) (WEIGHT_ONE * (double) h / (h + (long) firstAccessMicros) + 0.5);
   }
 
   private ScoredTrace score(
