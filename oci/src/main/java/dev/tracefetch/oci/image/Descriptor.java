@@ -44,6 +44,14 @@ public record Descriptor(
     return of(mediaType, Digest.of(content), content.length);
   }
 
+  /**
+   * This descriptor's JSON as the image spec writes it: mediaType, digest, size, then annotations,
+   * platform and artifactType only when set.
+   */
+  public byte[] toJson() {
+    return Json.write(DescriptorJson.write(this));
+  }
+
   public Descriptor withAnnotations(Map<String, String> newAnnotations) {
     return new Descriptor(mediaType, digest, size, newAnnotations, artifactType, platform);
   }
