@@ -288,9 +288,20 @@ def run_once(ctx, mode, wl, image_dir, timeout, drop=True, after_ready=None):
     run_dir = os.path.join(WORK_DIR, f"run-{mode}-{wl}-{os.getpid()}")
     shutil.rmtree(run_dir, ignore_errors=True)
     os.makedirs(run_dir)
+    try:
+        return _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir)
+    finally:
+        # Mounts lived in the run's private mount namespace, which is gone with its processes:
+        # only plain directories are left here.
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir):
     port = free_port()
     env, rec = mode_env(ctx, wl, image_dir, run_dir, port)
-    errlog = os.path.join(run_dir, "..", f"last-{mode}-{wl}.log")
+    logs = os.path.join(WORK_DIR, "logs")
+    os.makedirs(logs, exist_ok=True)
+    errlog = os.path.join(logs, f"last-{mode}-{wl}.log")
     if drop:
         drop_caches()
     if ctx.get("control_port"):
@@ -356,8 +367,38 @@ def run_once(ctx, mode, wl, image_dir, timeout, drop=True, after_ready=None):
         with open(errlog, errors="replace") as f:
             result["stderr_tail"] = f.read()[-1500:]
         result["stdout_tail"] = out_tail[-10:]
-    shutil.rmtree(run_dir, ignore_errors=True)
     return result
+
+
+# ------------------------------------------------------------------ readahead control
+
+READAHEAD_RESTORE = os.path.join(WORK_DIR, "readahead.restore")
+
+
+def restore_readahead():
+    """Puts back a disk readahead setting a crashed profile run left behind."""
+    if os.path.exists(READAHEAD_RESTORE):
+        path, value = open(READAHEAD_RESTORE).read().split()
+        with open(path, "w") as f:
+            f.write(value)
+        os.unlink(READAHEAD_RESTORE)
+
+
+class readahead_off:
+    """Turns the disk's readahead off for a profile run (so resident pages = pages read)."""
+
+    def __init__(self, path):
+        self.path = needed.readahead_path(path)
+
+    def __enter__(self):
+        if self.path:
+            with open(READAHEAD_RESTORE, "w") as f:
+                f.write(f"{self.path} {open(self.path).read().strip()}\n")
+            with open(self.path, "w") as f:
+                f.write("0")
+
+    def __exit__(self, *exc):
+        restore_readahead()
 
 
 # ------------------------------------------------------------------ main
@@ -386,7 +427,9 @@ def machine_info():
 
 def main():
     ap = argparse.ArgumentParser(prog="bench/run", description="tracefetch cold-start benchmark")
-    ap.add_argument("--quick", action="store_true", help="3 runs per cell (default 5); finishes in < 10 min once images are cached")
+    ap.add_argument("--quick", action="store_true",
+                    help="3 runs per cell on the first link, 2 on the others (default 5 everywhere); "
+                         "under 10 min once the images are cached")
     ap.add_argument("--runs", type=int, help="runs per workload x mode x link")
     ap.add_argument("--workloads", default=",".join(images.WORKLOADS))
     ap.add_argument("--modes", default=",".join(MODES))
@@ -398,6 +441,8 @@ def main():
     if os.geteuid() != 0:
         raise SystemExit("bench/run: must run as root (mounts, namespaces, drop_caches)")
     runs = a.runs or (3 if a.quick else 5)
+    # --quick: 3 runs on the first (default) link, 2 on the others, to stay under 10 minutes.
+    runs_other = a.runs or (2 if a.quick else 5)
     workloads = [w for w in a.workloads.split(",") if w]
     modes = [m for m in a.modes.split(",") if m]
     for m in modes:
@@ -409,6 +454,7 @@ def main():
     info = machine_info()
     log(f"machine: {info['cpu']}, {info['cores']} cores, kernel {info['kernel']}, load {info['loadavg_start']:.1f}")
     os.makedirs(WORK_DIR, exist_ok=True)
+    restore_readahead()
     work = os.path.join(WORK_DIR, f"harness-{os.getpid()}")
     os.makedirs(work)
     svc = Services()
@@ -446,9 +492,10 @@ def main():
         for w, d in built.items():
             npath = os.path.join(d, "needed.json")
             if not os.path.exists(npath):
-                log(f"profiling what {w} reads at start (untimed warm run + mincore)")
-                res = run_once(ctx, "warm", w, d, a.timeout,
-                               after_ready=lambda d=d: {"needed": needed.measure(os.path.join(d, "rootfs"))})
+                log(f"profiling what {w} reads at start (untimed warm run, disk readahead off, mincore)")
+                with readahead_off(os.path.join(d, "rootfs")):
+                    res = run_once(ctx, "warm", w, d, a.timeout,
+                                   after_ready=lambda d=d: {"needed": needed.measure(os.path.join(d, "rootfs"))})
                 if "needed" not in res:
                     raise RuntimeError(f"profile run of {w} failed: {res.get('error')}\n{res.get('stderr_tail', '')}")
                 write_json(npath, res["needed"])
@@ -483,7 +530,9 @@ def main():
             if results["skipped"]:
                 log("skipped modes: " + "; ".join(f"{m}: {r}" for m, r in results["skipped"].items()))
             # Runs interleaved (run i of every cell, then run i+1) so background load spreads evenly.
-            for i in range(runs):
+            link_runs = runs if link_name == links[0][0] else runs_other
+            lres["runs"] = link_runs
+            for i in range(link_runs):
                 for w, m in active:
                     r = run_once(ctx, m, w, built[w], a.timeout)
                     cell = lres["cells"].setdefault(w, {}).setdefault(m, {"runs": []})

@@ -23,6 +23,8 @@ import tempfile
 from common import (BENCH_DIR, CACHE_DIR, MIRROR, SOURCE_DATE_EPOCH, SUITE, dir_size, hash_tree,
                     log, read_json, run, write_json)
 
+# Cache keys: bump the matching version when the code producing that output changes.
+IMAGE_VERSION = "1"  # build_workload(), write_layer(), write_oci_layout()
 SQFS_VERSION = "1"  # bump when layer_to_squashfs() changes
 PACKAGES_VERSION = "1"  # bump when build_packages_layer() changes
 WORKLOADS = ["python", "node", "jvm"]
@@ -284,9 +286,7 @@ def layer_to_squashfs(blob, out):
 
 def workload_key(name):
     rec_dir = os.path.join(BENCH_DIR, "workloads", name)
-    return hash_tree([rec_dir, os.path.join(BENCH_DIR, "lib", "images.py"),
-                      os.path.join(BENCH_DIR, "lib", "unpack.sh"),
-                      os.path.join(BENCH_DIR, "lib", "whiteouts.py")], extra=_base_key())
+    return hash_tree([rec_dir], extra=f"{_base_key()} {PACKAGES_VERSION} {SQFS_VERSION} {IMAGE_VERSION}")
 
 
 def build_workload(name):
@@ -340,6 +340,11 @@ def build_workload(name):
     write_json(os.path.join(tmp, "info.json"), info)
     shutil.rmtree(d, ignore_errors=True)
     os.replace(tmp, d)
+    # Older builds of this workload (other recipe keys) are not needed any more.
+    images_dir = os.path.dirname(d)
+    for other in os.listdir(images_dir):
+        if other.startswith(name + "-") and other != os.path.basename(d) and other[len(name) + 1:].isalnum():
+            shutil.rmtree(os.path.join(images_dir, other), ignore_errors=True)
     return d
 
 

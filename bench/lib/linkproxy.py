@@ -147,6 +147,7 @@ async def pump(reader, writer, direction, delay, not_before, count, counter):
         await transmit()
     finally:
         rx.cancel()
+        await asyncio.gather(rx, return_exceptions=True)
 
 
 class Link:
@@ -156,6 +157,7 @@ class Link:
         self.one_way = rtt_s / 2
         self.rtt = rtt_s
         self.stats = Stats()
+        self.tasks = set()
 
     async def handle(self, name, upstream, c_reader, c_writer):
         loop = asyncio.get_running_loop()
@@ -175,17 +177,27 @@ class Link:
             stats.bytes_down += n
 
         counter = RequestCounter(stats, name)
+        task = asyncio.current_task()
+        self.tasks.add(task)  # asyncio keeps only weak references to tasks
+        up_task = asyncio.ensure_future(
+            pump(c_reader, s_writer, self.up, self.one_way, accepted + 1.5 * self.rtt, up, counter))
+        down_task = asyncio.ensure_future(pump(s_reader, c_writer, self.down, self.one_way, 0.0, down, None))
         try:
-            await asyncio.gather(
-                pump(c_reader, s_writer, self.up, self.one_way, accepted + 1.5 * self.rtt, up, counter),
-                pump(s_reader, c_writer, self.down, self.one_way, 0.0, down, None),
-            )
+            # HTTP needs no half-open connections: once one side is done, give the other a
+            # grace period to deliver what is in flight, then close both.
+            done, pending = await asyncio.wait({up_task, down_task}, return_when=asyncio.FIRST_COMPLETED)
+            if pending:
+                await asyncio.wait(pending, timeout=30)
         finally:
+            for t in (up_task, down_task):
+                t.cancel()
             for w in (s_writer, c_writer):
                 try:
                     w.close()
                 except Exception:
                     pass
+            await asyncio.gather(up_task, down_task, return_exceptions=True)
+            self.tasks.discard(task)
 
 
 async def control(link, reader, writer):

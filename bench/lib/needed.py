@@ -1,10 +1,14 @@
 """Estimates the bytes a start really needs, from the page cache after a cold warm-mode start.
 
-After `drop_caches` and one start to ready from the unpacked rootfs, the pages resident in the
-page cache are what the start read (plus kernel readahead). mincore(2) gives them per file.
-From that: the uncompressed bytes read, and an estimate of the compressed bytes a lazy eStargz
-mount must fetch: files up to 4 MiB are one gzip member each (fetched whole), larger files are
-fetched in 4 MiB chunks; each is compressed here with gzip level 6 to size it. TOCs excluded.
+After `drop_caches` and one start to ready from the unpacked rootfs with the disk's readahead
+turned off, the pages resident in the page cache are exactly what the start read. mincore(2)
+gives them per file. From that:
+  resident_bytes           uncompressed bytes the start reads (4 KiB pages);
+  compressed_bytes_needed  the same pages at each file's gzip ratio: the compressed bytes the
+                           start needs (the floor's numerator);
+  estargz_bytes_estimate   what an eStargz lazy fetch must move at least: files up to 4 MiB are
+                           one gzip member each (fetched whole), larger files in 4 MiB chunks.
+TOCs excluded.
 """
 
 import ctypes
@@ -44,11 +48,22 @@ def gz_size(data):
     return len(zlib.compress(data, 6)) + 18  # + gzip member header/trailer
 
 
+def readahead_path(path):
+    """sysfs read_ahead_kb of the block device holding path (None if not a plain block device)."""
+    dev = os.stat(path).st_dev
+    base = f"/sys/dev/block/{os.major(dev)}:{os.minor(dev)}"
+    for p in (base + "/queue/read_ahead_kb", base + "/../queue/read_ahead_kb"):
+        if os.path.exists(p):
+            return os.path.realpath(p)
+    return None
+
+
 def measure(rootfs):
     files = 0
     resident = 0
     whole = 0
     estargz = 0
+    ideal = 0
     top = []
     for d, dirs, names in os.walk(rootfs):
         for n in names:
@@ -72,12 +87,23 @@ def measure(rootfs):
             with open(p, "rb") as f:
                 if st.st_size <= CHUNK:
                     c = gz_size(f.read())
+                    ratio = c / st.st_size
                 else:
                     c = 0
                     for ch in sorted({pg * PAGE // CHUNK for pg in pages}):
                         f.seek(ch * CHUNK)
                         c += gz_size(f.read(CHUNK))
+                    f.seek(0)
+                    z = zlib.compressobj(6)
+                    zn = 0
+                    while True:
+                        b = f.read(CHUNK)
+                        if not b:
+                            break
+                        zn += len(z.compress(b))
+                    ratio = (zn + len(z.flush())) / st.st_size
             estargz += c
+            ideal += int(r * ratio)
             top.append((c, os.path.relpath(p, rootfs), r, st.st_size))
     top.sort(reverse=True)
     return {
@@ -85,6 +111,7 @@ def measure(rootfs):
         "resident_bytes": resident,
         "whole_file_bytes": whole,
         "estargz_bytes_estimate": estargz,
+        "compressed_bytes_needed": ideal,
         "largest": [{"path": "/" + t[1], "estargz": t[0], "resident": t[2], "size": t[3]} for t in top[:8]],
     }
 

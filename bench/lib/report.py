@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 MB = 1e6
 COLORS = {"warm": "#4c956c", "full-pull": "#d1495b", "squashfs-http": "#edae49", "lazy": "#00798c",
@@ -43,7 +44,7 @@ def summarize(cell):
 
 def floor_s(results, link, wl, warm_median):
     """max(warm, compressed bytes the start needs / measured bandwidth) + one RTT."""
-    need = results["needed"].get(wl, {}).get("estargz_bytes_estimate")
+    need = results["needed"].get(wl, {}).get("compressed_bytes_needed")
     m = link["measured"]
     if need is None or warm_median is None:
         return None
@@ -61,7 +62,7 @@ def markdown(results, png_name):
     L.append("# tracefetch cold-start benchmark: results")
     L.append("")
     L.append(f"Measured {results['started']} – {results.get('finished', '?')} with `{results.get('command', 'bench/run')}`, "
-             f"{results['runs_per_cell']} runs per cell, each from a cold node (fresh scratch dir, "
+             f"{', '.join(str(l.get('runs', results['runs_per_cell'])) + ' runs per cell on ' + n for n, l in results['links'].items())}; each run from a cold node (fresh scratch dir, "
              "`echo 3 > /proc/sys/vm/drop_caches`) to ready.")
     L.append("")
     L.append(f"**Machine:** {mi['cpu']}, {mi['cores']} cores, {mi['memory_gib']} GiB, kernel {mi['kernel']}, "
@@ -72,20 +73,22 @@ def markdown(results, png_name):
     L.append("")
     L.append("## Workload images")
     L.append("")
-    L.append("| workload | layers | compressed (gzip) | uncompressed | squashfs | files read at start | bytes read at start | est. compressed bytes the start needs |")
-    L.append("|---|---|---|---|---|---|---|---|")
+    L.append("| workload | layers | compressed (gzip) | uncompressed | squashfs | files read at start | bytes read at start | compressed bytes the start needs | eStargz fetch, 4 MiB chunks (est.) |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
     for wl in results["workloads"]:
         i = results["images"][wl]
         n = results["needed"].get(wl, {})
         L.append(f"| {wl} | {len(i['layers'])} | {i['compressed'] / MB:.1f} MB | {i['uncompressed'] / MB:.1f} MB | "
                  f"{i['squashfs'] / MB:.1f} MB | {n.get('files_read', '–')} | {n.get('resident_bytes', 0) / MB:.1f} MB | "
-                 f"{n.get('estargz_bytes_estimate', 0) / MB:.1f} MB |")
+                 f"{n.get('compressed_bytes_needed', 0) / MB:.1f} MB | {n.get('estargz_bytes_estimate', 0) / MB:.1f} MB |")
     L.append("")
-    L.append("Layers: debootstrap minbase (shared base), `apt-get install` of the runtime packages, the app. "
-             "\"Bytes read at start\": page-cache pages resident after one cold warm-mode start (mincore, includes "
-             "readahead). \"Est. compressed bytes the start needs\": those files gzip'd as eStargz would fetch them "
-             "(whole files up to 4 MiB, 4 MiB chunks of larger ones), TOCs excluded; replaced by measured bytes once "
-             "mode 4 (lazy) runs.")
+    L.append("Layers: debootstrap minbase (shared base), `apt-get install` of the runtime packages, the app "
+             "(sizes are of the whole image, all layers). \"Bytes read at start\": page-cache pages resident after one "
+             "cold warm-mode start with the disk's readahead turned off (mincore), i.e. the 4 KiB pages the start "
+             "really reads. \"Compressed bytes the start needs\": those pages at each file's gzip ratio — the numerator "
+             "of the floor. \"eStargz fetch\": what a lazy eStargz fetch moves at least for those files (whole gzip "
+             "member per file up to 4 MiB, 4 MiB chunks of larger files); TOCs excluded. Measured bytes of mode 4 "
+             "(lazy) will replace these estimates once it runs.")
     L.append("")
     for wl in results["workloads"]:
         i = results["images"][wl]
@@ -110,9 +113,6 @@ def markdown(results, png_name):
             wm = warm["median"] if warm else None
             fl = floor_s(results, link, wl, wm)
             for mode, label in results["modes"].items():
-                if mode in results["skipped"] and mode not in cells:
-                    L.append(f"| {wl} | {label} | skipped | | | | | | | | | {results['skipped'][mode]} |")
-                    continue
                 if mode not in cells:
                     continue
                 s = summarize(cells[mode])
@@ -127,7 +127,7 @@ def markdown(results, png_name):
                 fail = f" ({s['failed']} failed)" if s["failed"] else ""
                 L.append(f"| {wl} | {label} | **{s['median']:.2f} s** | {s['min']:.2f} – {s['max']:.2f} | {s['n']}{fail} | "
                          f"{ratio} | {fratio} | {dl} | {s['requests']:.0f} | {s['connections']:.0f} | {hr} | {ph} |")
-            need = results["needed"].get(wl, {}).get("estargz_bytes_estimate")
+            need = results["needed"].get(wl, {}).get("compressed_bytes_needed")
             L.append(f"| {wl} | **floor** = max(warm, needed ÷ bandwidth) + RTT | {_fmt_s(fl)} s | | | | 1.0 | "
                      f"{(need or 0) / MB:.1f} (est.) | | | | |")
         L.append("")
@@ -177,7 +177,7 @@ def _ratios(results, link):
 def chart(results, path):
     links = list(results["links"].items())
     wls = results["workloads"]
-    fig, axes = plt.subplots(1, len(links), figsize=(6.5 * len(links), 5.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(links), figsize=(6.5 * len(links), 6.2), squeeze=False)
     for ax, (lname, link) in zip(axes[0], links):
         modes = [m for m in results["modes"] if any(m in link["cells"].get(w, {}) and summarize(link["cells"][w][m])
                                                     for w in wls)]
@@ -208,13 +208,18 @@ def chart(results, path):
         ax.set_title(f"{nom['rate_mbit']:g} Mbit/s, {nom['rtt_ms']:g} ms RTT "
                      f"(measured {meas['throughput_mbit_4streams_total']:.0f} Mbit/s, {meas['request_rtt_ms_keepalive']:.0f} ms)",
                      fontsize=10)
+        tops = [summarize(link["cells"][w][m])["max"] for w in wls for m in modes
+                if m in link["cells"].get(w, {}) and summarize(link["cells"][w][m])]
+        if tops:
+            ax.set_ylim(0.1, max(tops) * 3)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
         ax.set_xticks(range(len(wls)))
         ax.set_xticklabels(wls)
         ax.set_yscale("log")
         ax.set_ylabel("time to ready, s (log; bar = median, whisker = min–max)")
         ax.grid(axis="y", which="both", alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left")
-    fig.suptitle(f"tracefetch cold start: time to ready ({results['runs_per_cell']} runs per bar; "
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
+    fig.suptitle(f"tracefetch cold start: time to ready (median of {'/'.join(str(l.get('runs', '?')) for l in results['links'].values())} runs; "
                  f"{results['machine']['cores']} cores, {results['started'][:10]})", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -16,11 +16,14 @@ else
   blobs=("$@")
 fi
 mkdir -p "$root"
+# Like containerd, decompress with unpigz (separate read/inflate/write threads) when available.
+decomp=-z
+command -v unpigz >/dev/null && decomp="--use-compress-program=unpigz"
 list="$(mktemp)"
 trap 'rm -f "$list"' EXIT
 for blob in "${blobs[@]}"; do
   # -v lists the members as they are extracted, so whiteouts are applied without a second pass.
-  tar -xzvf "$blob" -C "$root" --numeric-owner --same-permissions --quoting-style=literal >"$list"
+  tar -xvf "$blob" -C "$root" $decomp --numeric-owner --same-permissions --quoting-style=literal >"$list"
   if grep -q '\.wh\.' "$list"; then
     "$py" "$here/whiteouts.py" "$root" "$list"
   fi
