@@ -31,12 +31,19 @@ trap 'exit 130' INT
 
 phase() { echo "PHASE $1 $(date +%s.%N)" >&2; }
 
-# Kills a background process and waits for it (used in cleanups).
+# True while PID runs (a zombie, exited but not yet reaped, counts as gone).
+_alive() { [[ -e /proc/$1 && "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]]; }
+
+# Stops a background process of this shell: TERM, up to 5 s, then KILL; reaps it.
 stop_pid() {
   local pid="$1"
   kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    _alive "$pid" || break
+    sleep 0.1
+  done
+  _alive "$pid" && kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
 }
 
 # Waits until PATH is a mount point (FUSE daemons mount asynchronously).
@@ -44,7 +51,7 @@ wait_mount() {
   local path="$1" pid="${2:-}"
   for _ in $(seq 1 3000); do
     mountpoint -q "$path" && return 0
-    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+    if [[ -n "$pid" ]] && ! _alive "$pid"; then
       echo "mount of $path failed: its process $pid exited" >&2
       return 1
     fi

@@ -195,8 +195,8 @@ def chart(results, path):
                 hi.append(s["max"] - s["median"])
             ax.bar(xs, ys, width * 0.92, yerr=[lo, hi], capsize=3, label=results["modes"][m],
                    color=COLORS.get(m, None), edgecolor="black", linewidth=0.4)
-            for x, y in zip(xs, ys):
-                ax.text(x, y * 1.08, f"{y:.1f}" if y >= 1 else f"{y:.2f}", ha="center", va="bottom", fontsize=7)
+            for x, y, h in zip(xs, ys, hi):
+                ax.text(x, (y + h) * 1.06, f"{y:.1f}" if y >= 1 else f"{y:.2f}", ha="center", va="bottom", fontsize=7)
         for i, w in enumerate(wls):
             c = link["cells"].get(w, {}).get("warm")
             s = summarize(c) if c else None
@@ -208,14 +208,15 @@ def chart(results, path):
         ax.set_title(f"{nom['rate_mbit']:g} Mbit/s, {nom['rtt_ms']:g} ms RTT "
                      f"(measured {meas['throughput_mbit_4streams_total']:.0f} Mbit/s, {meas['request_rtt_ms_keepalive']:.0f} ms)",
                      fontsize=10)
+        ax.set_yscale("log")
         tops = [summarize(link["cells"][w][m])["max"] for w in wls for m in modes
                 if m in link["cells"].get(w, {}) and summarize(link["cells"][w][m])]
         if tops:
             ax.set_ylim(0.1, max(tops) * 3)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_xticks(range(len(wls)))
         ax.set_xticklabels(wls)
-        ax.set_yscale("log")
         ax.set_ylabel("time to ready, s (log; bar = median, whisker = min–max)")
         ax.grid(axis="y", which="both", alpha=0.3)
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
