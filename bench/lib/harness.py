@@ -404,6 +404,36 @@ class readahead_off:
         restore_readahead()
 
 
+def run_components():
+    """Runs bench/components/*.sh (check, then run); each prints JSON metrics, one per line."""
+    out = {}
+    env = dict(os.environ, TF_REPO=REPO_DIR, TF_CACHE=CACHE_DIR, TF_RUN_DIR=WORK_DIR)
+    comp_dir = os.path.join(BENCH_DIR, "components")
+    for n in sorted(os.listdir(comp_dir)):
+        if not n.endswith(".sh"):
+            continue
+        name = n[:-3]
+        script = os.path.join(comp_dir, n)
+        chk = subprocess.run(["bash", script, "check"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+        if chk.returncode != 0:
+            out[name] = {"skipped": (chk.stdout.strip().splitlines() or ["unavailable"])[-1]}
+            log(f"component {name}: skipped ({out[name]['skipped']})")
+            continue
+        log(f"component {name}: running")
+        p = subprocess.run(["bash", script, "run"], env=env, stdout=subprocess.PIPE, text=True)
+        metrics = []
+        for line in p.stdout.splitlines():
+            try:
+                metrics.append(json.loads(line))
+            except ValueError:
+                pass
+        out[name] = {"metrics": metrics, "exit": p.returncode}
+        for m in metrics:
+            log(f"  {name}: {m['metric']} = {m['value']} {m['unit']} {m.get('note', '')}")
+    return out
+
+
 def remove_stale_scratch():
     """Removes scratch dirs of harnesses that were killed (their mounts died with them)."""
     with open("/proc/mounts") as f:
@@ -454,6 +484,8 @@ def main():
     ap.add_argument("--links", default="100mbit-20ms,1gbit-2ms", help="e.g. 100mbit-20ms,1gbit-2ms,50mbit-40ms")
     ap.add_argument("--timeout", type=float, default=180, help="seconds to ready before a run counts as failed")
     ap.add_argument("--out", default=os.path.join(BENCH_DIR, "results"))
+    ap.add_argument("--components", action=argparse.BooleanOptionalAction, default=None,
+                    help="also run the component benchmarks in bench/components (default: on unless --quick)")
     ap.add_argument("--build-only", action="store_true", help="build and push the images, then stop")
     a = ap.parse_args()
     if os.geteuid() != 0:
@@ -570,6 +602,8 @@ def main():
                     if not MODES[m][2] and m in lres["cells"].get(w, {}):
                         warm_results.setdefault(w, {})[m] = lres["cells"][w][m]
             svc.stop(proxy)
+        if a.components if a.components is not None else not a.quick:
+            results["components"] = run_components()
         results["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         results["machine"]["loadavg_end"] = os.getloadavg()[0]
         results["command"] = "bench/run " + " ".join(sys.argv[1:])

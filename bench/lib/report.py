@@ -133,6 +133,18 @@ def markdown(results, png_name):
         L.append("")
         L.append(_ratios(results, link))
         L.append("")
+    if results.get("components"):
+        L.append("## Component benchmarks")
+        L.append("")
+        L.append("| component | metric | value | note |")
+        L.append("|---|---|---|---|")
+        for name, c in results["components"].items():
+            if "skipped" in c:
+                L.append(f"| {name} | – | skipped | {c['skipped']} |")
+            for m in c.get("metrics", []):
+                v = "–" if m["unit"] == "none" else f"{m['value']} {m['unit']}"
+                L.append(f"| {name} | {m['metric']} | {v} | {m.get('note', '')} |")
+        L.append("")
     if results["skipped"]:
         L.append("## Modes not measured yet")
         L.append("")
