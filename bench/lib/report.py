@@ -15,6 +15,11 @@ COLORS = {"warm": "#4c956c", "full-pull": "#d1495b", "squashfs-http": "#edae49",
           "lazy-landmark": "#30638e", "lazy-replay": "#003d5b", "prefetch-all": "#8d6a9f"}
 
 
+def _modes(results):
+    """Mode names in registry order (labels start with the mode number; JSON loses dict order)."""
+    return sorted(results["modes"], key=lambda m: results["modes"][m])
+
+
 def _ok(cell):
     return [r for r in cell.get("runs", []) if "ready_s" in r]
 
@@ -112,7 +117,8 @@ def markdown(results, png_name):
             warm = summarize(cells["warm"]) if "warm" in cells else None
             wm = warm["median"] if warm else None
             fl = floor_s(results, link, wl, wm)
-            for mode, label in results["modes"].items():
+            for mode in _modes(results):
+                label = results["modes"][mode]
                 if mode not in cells:
                     continue
                 s = summarize(cells[mode])
@@ -191,7 +197,7 @@ def chart(results, path):
     wls = results["workloads"]
     fig, axes = plt.subplots(1, len(links), figsize=(6.5 * len(links), 6.2), squeeze=False)
     for ax, (lname, link) in zip(axes[0], links):
-        modes = [m for m in results["modes"] if any(m in link["cells"].get(w, {}) and summarize(link["cells"][w][m])
+        modes = [m for m in _modes(results) if any(m in link["cells"].get(w, {}) and summarize(link["cells"][w][m])
                                                     for w in wls)]
         width = 0.8 / max(1, len(modes))
         for j, m in enumerate(modes):
@@ -239,6 +245,48 @@ def chart(results, path):
     plt.close(fig)
 
 
+def summary(results):
+    """Compact tables (one row per workload, one column per mode) for the READMEs."""
+    L = []
+    modes = _modes(results)
+    short = {"warm": "warm", "full-pull": "full pull", "squashfs-http": "squashfs/HTTP", "lazy": "lazy",
+             "lazy-landmark": "landmark", "lazy-replay": "replay", "prefetch-all": "prefetch-all"}
+    for lname, link in results["links"].items():
+        nom, m = link["nominal"], link["measured"]
+        L.append(f"**{nom['rate_mbit']:g} Mbit/s, {nom['rtt_ms']:g} ms RTT** (measured "
+                 f"{m['throughput_mbit_4streams_total']:.0f} Mbit/s, {m['request_rtt_ms_keepalive']:.0f} ms), "
+                 f"median time to ready in s (× floor), {link.get('runs', '?')} runs:")
+        L.append("")
+        L.append("| workload | floor | " + " | ".join(short.get(x, x) for x in modes) + " |")
+        L.append("|---|---|" + "---|" * len(modes))
+        for wl in results["workloads"]:
+            cells = link["cells"].get(wl, {})
+            warm = summarize(cells["warm"]) if "warm" in cells else None
+            fl = floor_s(results, link, wl, warm["median"] if warm else None)
+            row = [wl, _fmt_s(fl)]
+            for x in modes:
+                sm = summarize(cells[x]) if x in cells else None
+                if sm is None:
+                    row.append("pending" if x in results["skipped"] else "–")
+                else:
+                    row.append(f"{sm['median']:.2f}" + (f" ({sm['median'] / fl:.1f}×)" if fl else ""))
+            L.append("| " + " | ".join(row) + " |")
+        L.append("")
+    return "\n".join(L)
+
+
+def images_summary(results):
+    L = []
+    for wl in results["workloads"]:
+        i, n = results["images"][wl], results["needed"].get(wl, {})
+        r = i["recipe"]
+        L.append(f"| {wl} | `{' '.join(r['cmd'])}` ({', '.join(r['packages'])}) | {_ready(r['ready'])} | "
+                 f"{i['compressed'] / MB:.1f} / {i['uncompressed'] / MB:.1f} MB | "
+                 f"{n.get('files_read', '?')} files, {n.get('resident_bytes', 0) / MB:.1f} / "
+                 f"{n.get('compressed_bytes_needed', 0) / MB:.1f} MB |")
+    return "\n".join(L)
+
+
 def write(results, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     hist = os.path.join(out_dir, "tmp")
@@ -249,6 +297,8 @@ def write(results, out_dir):
     md = os.path.join(out_dir, "latest.md")
     with open(md, "w") as f:
         f.write(markdown(results, "latest.png"))
+    with open(os.path.join(out_dir, "latest-summary.md"), "w") as f:
+        f.write(summary(results) + "\n\n" + images_summary(results) + "\n")
     js = os.path.join(out_dir, "latest.json")
     slim = json.loads(json.dumps(results))
     for link in slim["links"].values():  # keep the committed JSON small
@@ -262,3 +312,12 @@ def write(results, out_dir):
     with open(os.path.join(hist, f"results-{stamp}.json"), "w") as f:
         json.dump(results, f, indent=1, sort_keys=True)
     return [md, png, js]
+
+
+if __name__ == "__main__":
+    # Re-renders the Markdown, chart and summary from a results JSON: report.py RESULTS.json [OUT_DIR]
+    import sys
+
+    with open(sys.argv[1]) as f:
+        res = json.load(f)
+    print("\n".join(write(res, sys.argv[2] if len(sys.argv) > 2 else os.path.dirname(os.path.abspath(sys.argv[1])))))
