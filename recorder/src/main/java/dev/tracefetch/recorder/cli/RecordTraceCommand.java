@@ -1,5 +1,6 @@
 package dev.tracefetch.recorder.cli;
 
+import dev.tracefetch.cli.NotYetImplemented;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

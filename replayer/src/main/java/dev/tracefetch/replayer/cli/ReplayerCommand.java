@@ -1,5 +1,6 @@
 package dev.tracefetch.replayer.cli;
 
+import dev.tracefetch.cli.NotYetImplemented;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
