@@ -404,6 +404,32 @@ class readahead_off:
         restore_readahead()
 
 
+def estargz_images(ctx, built):
+    """Converts each image to eStargz with `trace-layer-builder convert` (untimed, once: the
+    registry keeps the result) for modes 4-7, and returns the eStargz layer sizes."""
+    out = {}
+    for w, d in built.items():
+        env, _ = mode_env(ctx, w, d, os.path.join(WORK_DIR, "prepare"), 0)
+        script = ('source "$TF_REPO/bench/lib/mode-common.sh"; source "$TF_REPO/bench/lib/lazy-common.sh"; '
+                  'check_cli "$BUILDER" convert invalid::src invalid::dst || exit 3; ensure_estargz')
+        p = subprocess.run(["bash", "-c", script, "estargz"], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if p.returncode == 3:
+            log(f"eStargz conversion skipped: {p.stdout.strip()}")
+            return {}
+        if p.returncode != 0:
+            log(f"eStargz conversion of {w} failed:\n{p.stdout[-2000:]}")
+            continue
+        raw = subprocess.run(["skopeo", "inspect", "--tls-verify=false", "--raw",
+                              f"docker://{ctx['registry']}/bench/{w}-estargz:{images.TAG}"],
+                             stdout=subprocess.PIPE, text=True)
+        if raw.returncode == 0:
+            layers = json.loads(raw.stdout)["layers"]
+            out[w] = {"compressed": sum(l["size"] for l in layers), "layers": len(layers)}
+            log(f"eStargz image of {w}: {out[w]['compressed'] / 1e6:.1f} MB")
+    return out
+
+
 def run_components():
     """Runs bench/components/*.sh (check, then run); each prints JSON metrics, one per line."""
     out = {}
@@ -540,6 +566,7 @@ def main():
             log("images built and pushed")
             return
         ctx = {"registry": registry, "link_registry": registry, "link_sqfs_port": sqfs_port}
+        estargz = estargz_images(ctx, built)
 
         # bytes each start really reads (untimed profile run in warm mode)
         needs = {}
@@ -556,7 +583,7 @@ def main():
             needs[w] = read_json(npath)
 
         results = {"machine": info, "started": started.isoformat(timespec="seconds"), "runs_per_cell": runs,
-                   "quick": a.quick, "images": infos, "needed": needs, "links": {}, "skipped": {},
+                   "quick": a.quick, "images": infos, "estargz": estargz, "needed": needs, "links": {}, "skipped": {},
                    "modes": {m: MODES[m][1] for m in modes}, "workloads": workloads}
         warm_results = {}
         for link_name, (rate, rtt) in links:
