@@ -286,6 +286,23 @@ def prepare_mode(ctx, mode, wl, image_dir):
     run(["bash", mode_script(mode), "prepare"], env=env)
 
 
+def mode_stats(mode, env, pid):
+    """Runs `modes/NAME.sh stats` inside the run's mount namespace; merges its JSON object."""
+    try:
+        p = subprocess.run(["nsenter", "-t", str(pid), "-m", "--", "bash", mode_script(mode), "stats"],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        return {}
+    for line in reversed(p.stdout.strip().splitlines()):
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            return {"stats": obj, **({"hit_ratio": obj["hit_ratio"]} if "hit_ratio" in obj else {})}
+    return {}
+
+
 def run_once(ctx, mode, wl, image_dir, timeout, drop=True, after_ready=None):
     """One cold start to ready. Returns a result dict (time, bytes, requests, phases)."""
     run_dir = os.path.join(WORK_DIR, f"run-{mode}-{wl}-{os.getpid()}")
@@ -342,6 +359,8 @@ def _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir):
             time.sleep(0.005)
         if ctx.get("control_port"):
             result["link"] = proxy_stats(ctx["control_port"])
+        if "ready_s" in result and p.poll() is None:
+            result.update(mode_stats(mode, env, p.pid))
         if after_ready and "ready_s" in result:
             result.update(after_ready())
     finally:

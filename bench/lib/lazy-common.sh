@@ -24,6 +24,12 @@ ensure_estargz() {
   fi
 }
 
+# Right after ready (inside the run's mount namespace): the mount's counters, as JSON, e.g.
+# {"hit_ratio": 0.97}. PLUG-IN POINT: align with `bin/replayer stats` output (issue 7).
+mode_stats() {
+  "$REPLAYER" stats "$TF_RUN_DIR/mnt" --json 2>/dev/null || true
+}
+
 # Timed: lazily mounts IMAGE (through the link) with a fresh chunk cache and runs the workload.
 # Extra replayer options (e.g. --replay FILE) come from $LAZY_MOUNT_OPTS.
 lazy_mount_and_run() {

@@ -4,6 +4,9 @@
 #                    modes/NAME.sh prepare          -> untimed, once per workload and link (optional)
 #                    modes/NAME.sh run -- CMD...    -> timed: fetch/mount the image, then run CMD in a
 #                                                      sandbox until SIGTERM; cleans up everything
+#                    modes/NAME.sh stats            -> optional, right after ready, inside the run's
+#                                                      mount namespace: one JSON object merged into the
+#                                                      run's result (e.g. {"hit_ratio": 0.97})
 # `run` is started inside a private mount namespace (unshare -m), so no mount it makes is ever
 # visible outside it, and with a parent-death signal, so it never outlives the harness.
 # Environment given by the harness:
@@ -84,6 +87,7 @@ mode_main() {
   local action="${1:-}"; shift || true
   case "$action" in
     check) mode_check ;;
+    stats) if declare -F mode_stats >/dev/null; then mode_stats; fi ;;
     prepare) if declare -F mode_prepare >/dev/null; then mode_prepare; fi ;;
     run)
       [[ "${1:-}" == "--" ]] && shift
