@@ -10,7 +10,11 @@ import java.util.Objects;
  * kernel cache aggressively: long entry/attribute/negative timeouts and {@code kernel_cache} (page
  * cache kept across opens). {@code default_permissions} makes the kernel enforce the image's modes
  * and owners, as on any local filesystem; {@code allow_other} lets other users (and sandboxes in
- * other namespaces) use the mount and needs root or {@code user_allow_other}.
+ * other namespaces) use the mount and needs root or {@code user_allow_other}. Set-uid bits and
+ * device nodes are not honoured by default: the image is untrusted content, and a mount visible on
+ * the host must not hand out root. A container normally runs on an overlayfs above this mount,
+ * whose own mount flags decide; {@link #withAllowSuid} is for sandboxes that use the mount itself
+ * as their root (mount it under a root-only directory then).
  *
  * @param fsName name shown as the mount source
  * @param entryTimeout how long the kernel trusts a name lookup
@@ -19,7 +23,7 @@ import java.util.Objects;
  * @param kernelCache keep file pages cached across opens
  * @param defaultPermissions let the kernel check modes and owners
  * @param allowOther let users other than the mounting one in
- * @param allowSuid honour set-uid/set-gid bits (root only; a container root needs it)
+ * @param allowSuid honour set-uid/set-gid bits and file capabilities (root only)
  * @param allowDevices allow device nodes of the image to be opened as devices
  * @param mountTimeout how long to wait for the kernel to accept the mount
  * @param debug run libfuse in debug mode (very verbose, on stderr)
@@ -67,7 +71,7 @@ public record MountOptions(
         true,
         true,
         root,
-        root,
+        false,
         false,
         Duration.ofSeconds(30),
         false,
@@ -136,6 +140,22 @@ public record MountOptions(
         check,
         allowOther,
         allowSuid,
+        allowDevices,
+        mountTimeout,
+        debug,
+        extraOptions);
+  }
+
+  public MountOptions withAllowSuid(boolean allow) {
+    return new MountOptions(
+        fsName,
+        entryTimeout,
+        attrTimeout,
+        negativeTimeout,
+        kernelCache,
+        defaultPermissions,
+        allowOther,
+        allow,
         allowDevices,
         mountTimeout,
         debug,

@@ -41,6 +41,14 @@ class MountOptionsTest {
   }
 
   @Test
+  void setUidAndDevicesAreOffUnlessAskedFor() {
+    assertThat(MountOptions.defaults().toFuseArgs().get(1).split(",")).contains("nosuid", "nodev");
+    assertThat(MountOptions.defaults().withAllowSuid(true).toFuseArgs().get(1).split(","))
+        .contains("suid")
+        .doesNotContain("nosuid");
+  }
+
+  @Test
   void fsNameCannotInjectOptions() {
     assertThatThrownBy(() -> MountOptions.defaults().withFsName("x,allow_root"))
         .isInstanceOf(IllegalArgumentException.class);
