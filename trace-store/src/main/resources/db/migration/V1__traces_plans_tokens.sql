@@ -19,13 +19,16 @@ CREATE TABLE images (
 );
 
 -- One row per distinct trace file. The file itself is already zstd-compressed, so it is stored
--- out of line without another compression attempt (STORAGE EXTERNAL).
+-- out of line without another compression attempt (STORAGE EXTERNAL). The profile is the compact
+-- form ranking and merging work on (ranking.TraceProfileCodec), extracted once at upload so that
+-- re-ranking never decodes trace files.
 -- The content digest covers the whole file (app name included): uploads are idempotent by it.
 CREATE TABLE traces (
     id                 uuid        PRIMARY KEY,
     image_id           bigint      NOT NULL REFERENCES images (id) ON DELETE CASCADE,
     content_digest     text        NOT NULL,
     file_bytes         bytea       NOT NULL,
+    profile            bytea       NOT NULL,
     file_size          bigint      NOT NULL,
     event_count        bigint      NOT NULL,
     file_count         integer     NOT NULL,

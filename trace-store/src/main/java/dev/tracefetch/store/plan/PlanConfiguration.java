@@ -1,15 +1,14 @@
 package dev.tracefetch.store.plan;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import dev.tracefetch.store.ranking.ImagePlanner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Chooses the ranking and merging algorithm the store runs. */
+/** The ranking and merging algorithm the store runs, configured from {@link PlanProperties}. */
 @Configuration(proxyBeanMethods = false)
 class PlanConfiguration {
   @Bean
-  @ConditionalOnMissingBean
-  PlanComputer planComputer() {
-    return new SimplePlanComputer();
+  ImagePlanner imagePlanner(PlanProperties properties) {
+    return new ImagePlanner(properties.rankingSettings());
   }
 }

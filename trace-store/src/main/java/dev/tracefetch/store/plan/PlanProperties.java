@@ -1,38 +1,39 @@
 package dev.tracefetch.store.plan;
 
+import dev.tracefetch.store.ranking.RankingSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How plans are computed and served.
+ * How plans are computed and served. Ranking knobs not listed here keep the defaults documented on
+ * {@link RankingSettings}.
  *
- * @param topK how many of the best-ranked traces are merged into a plan
+ * @param topK how many of the best-ranked traces are merged into a plan at most
+ * @param mergeScoreRatio a trace is merged only if its score is at least this fraction of the best
+ *     score, so that outliers stay out even when there are fewer than {@code topK} good traces
  * @param minSupport fraction of the merged traces a chunk must appear in to enter the plan
  * @param recomputeThreads threads that rank and merge in the background
  * @param keepVersions how many plan versions are kept per image (older ones are deleted)
  * @param cacheTtl how long a served plan is reused without asking the database; plans computed by
  *     this instance replace the cached one at once, so this only bounds staleness across instances
+ * @param cachedImages how many images keep their ranking state in memory between recomputations
+ *     (others rebuild it from the stored profiles)
  * @param recomputeOnStart on start-up, recompute plans of images whose traces changed after their
  *     last plan (e.g. the store stopped before a recomputation ran)
  */
 @ConfigurationProperties("tracestore.plan")
 public record PlanProperties(
-    @DefaultValue("10") int topK,
+    @DefaultValue("20") int topK,
+    @DefaultValue("0.75") double mergeScoreRatio,
     @DefaultValue("0.5") double minSupport,
     @DefaultValue("1") int recomputeThreads,
     @DefaultValue("10") int keepVersions,
     @DefaultValue("5s") Duration cacheTtl,
+    @DefaultValue("64") int cachedImages,
     @DefaultValue("true") boolean recomputeOnStart) {
 
   public PlanProperties {
-    if (topK < 1) {
-      throw new IllegalArgumentException("tracestore.plan.top-k must be at least 1, got " + topK);
-    }
-    if (!(minSupport > 0 && minSupport <= 1)) {
-      throw new IllegalArgumentException(
-          "tracestore.plan.min-support must be in (0, 1], got " + minSupport);
-    }
     if (recomputeThreads < 1) {
       throw new IllegalArgumentException(
           "tracestore.plan.recompute-threads must be at least 1, got " + recomputeThreads);
@@ -41,5 +42,18 @@ public record PlanProperties(
       throw new IllegalArgumentException(
           "tracestore.plan.keep-versions must be at least 1, got " + keepVersions);
     }
+    if (cachedImages < 0) {
+      throw new IllegalArgumentException(
+          "tracestore.plan.cached-images must not be negative, got " + cachedImages);
+    }
+  }
+
+  /** The ranking settings these properties select (validated by {@link RankingSettings}). */
+  public RankingSettings rankingSettings() {
+    return RankingSettings.builder()
+        .topK(topK)
+        .mergeScoreRatio(mergeScoreRatio)
+        .minSupport(minSupport)
+        .build();
   }
 }

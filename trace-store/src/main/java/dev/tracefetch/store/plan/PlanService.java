@@ -2,21 +2,34 @@ package dev.tracefetch.store.plan;
 
 import dev.tracefetch.api.files.ReadLimits;
 import dev.tracefetch.api.files.ReplayFiles;
-import dev.tracefetch.api.files.TraceFiles;
 import dev.tracefetch.api.v1.ReplayPlan;
 import dev.tracefetch.store.catalog.Catalog;
 import dev.tracefetch.store.catalog.CatalogRepository;
 import dev.tracefetch.store.catalog.ImageRef;
 import dev.tracefetch.store.error.NotFoundException;
-import dev.tracefetch.store.trace.StoredFile;
+import dev.tracefetch.store.ranking.ImagePlanner;
+import dev.tracefetch.store.ranking.InconsistentTraceException;
+import dev.tracefetch.store.ranking.PlanHeader;
+import dev.tracefetch.store.ranking.PlanResult;
+import dev.tracefetch.store.ranking.ProfileFormatException;
+import dev.tracefetch.store.ranking.RankingState;
+import dev.tracefetch.store.ranking.ScoredTrace;
+import dev.tracefetch.store.ranking.TraceProfile;
+import dev.tracefetch.store.ranking.TraceProfileCodec;
+import dev.tracefetch.store.trace.StoredProfile;
 import dev.tracefetch.store.trace.TraceRepository;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -25,8 +38,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Serves the current replay plan of an image and computes new versions. Reads come from {@link
  * PlanCache} or the newest stored version; they never trigger a computation. Computation runs when
- * the traces of an image change (see {@link PlanRecomputer}) and stores a new version with the
- * scores of every trace in one transaction.
+ * the traces of an image change (see {@link PlanRecomputer}): the image's ranking state is brought
+ * up to date incrementally (only added traces' profiles are decoded, deleted ones dropped), ranked
+ * and merged by the {@code ranking} package, and stored as the next version together with every
+ * trace's score, in one transaction.
  */
 @Service
 public class PlanService {
@@ -37,7 +52,8 @@ public class PlanService {
   private final TraceRepository traces;
   private final PlanRepository plans;
   private final PlanCache cache;
-  private final PlanComputer computer;
+  private final ImageStates states;
+  private final ImagePlanner planner;
   private final PlanProperties properties;
   private final PlanMetrics metrics;
   private final TransactionTemplate tx;
@@ -49,7 +65,8 @@ public class PlanService {
       TraceRepository traces,
       PlanRepository plans,
       PlanCache cache,
-      PlanComputer computer,
+      ImageStates states,
+      ImagePlanner planner,
       PlanProperties properties,
       PlanMetrics metrics,
       TransactionTemplate tx,
@@ -59,7 +76,8 @@ public class PlanService {
     this.traces = traces;
     this.plans = plans;
     this.cache = cache;
-    this.computer = computer;
+    this.states = states;
+    this.planner = planner;
     this.properties = properties;
     this.metrics = metrics;
     this.tx = tx;
@@ -106,35 +124,18 @@ public class PlanService {
   void recompute(long imageId) {
     Optional<ImageRef> found = catalogRepository.findImage(imageId);
     if (found.isEmpty()) {
+      states.evict(imageId);
       return;
     }
     ImageRef image = found.get();
     Instant snapshot = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    List<LoadedTrace> loaded = new ArrayList<>();
-    for (StoredFile file : traces.files(imageId)) {
-      try {
-        loaded.add(
-            new LoadedTrace(
-                file.id(),
-                file.uploadedAt(),
-                TraceFiles.read(file.bytes(), ReadLimits.defaults())));
-      } catch (IOException e) {
-        log.warn(
-            "stored trace unreadable, left out of plan id={} reason={}", file.id(), e.getMessage());
-      }
-    }
+    long createdMicros = ChronoUnit.MICROS.between(Instant.EPOCH, snapshot);
     long started = System.nanoTime();
-    PlanComputation computation =
+    ImageState state = update(imageId, states.get(imageId).orElse(ImageState.EMPTY));
+    PlanResult result =
         metrics.timeRanking(
-            () ->
-                computer.compute(
-                    new PlanInput(
-                        image.app(),
-                        image.manifestDigest(),
-                        loaded,
-                        snapshot,
-                        properties.topK(),
-                        properties.minSupport())));
+            () -> planner.plan(state.ranked(), snapshot, new PlanHeader(0, createdMicros)));
+    List<TraceJudgement> judgements = judgements(result, state);
     long rankingMillis = (System.nanoTime() - started) / 1_000_000;
     StoredPlan stored =
         tx.execute(
@@ -144,34 +145,95 @@ public class PlanService {
               }
               long version = plans.nextVersion(imageId);
               ReplayPlan plan =
-                  computation.plan().toBuilder()
+                  result.plan().toBuilder()
                       .setApp(image.app())
                       .setManifestDigest(image.manifestDigest())
                       .setVersion(version)
-                      .setCreatedUnixMicros(ChronoUnit.MICROS.between(Instant.EPOCH, snapshot))
+                      .setCreatedUnixMicros(createdMicros)
                       .build();
               byte[] bytes = ReplayFiles.toBytes(plan);
-              plans.insert(imageId, version, bytes, loaded.size(), snapshot);
-              plans.saveScores(computation.ranking(), version, snapshot);
+              plans.insert(imageId, version, bytes, state.traceCount(), snapshot);
+              plans.saveScores(judgements, version, snapshot);
               plans.prune(imageId, version, properties.keepVersions());
               return new StoredPlan(imageId, version, snapshot, plan, bytes);
             });
     if (stored == null) {
       metrics.recomputed("image_gone");
+      states.evict(imageId);
       cache.evict(image.app(), image.manifestDigest());
       return;
     }
+    states.put(imageId, state);
     metrics.recomputed("stored");
     cache.put(stored);
     log.info(
-        "plan computed app={} image={} version={} traces={} merged={} layers={} rankingMillis={}",
+        "plan computed app={} image={} version={} traces={} merged={} leftOut={} layers={}"
+            + " rankingMillis={}",
         image.app(),
         image.manifestDigest(),
         stored.version(),
-        loaded.size(),
-        computation.ranking().stream().filter(TraceJudgement::inPlan).count(),
+        state.traceCount(),
+        result.merged().size(),
+        state.leftOut().size(),
         stored.plan().getLayersCount(),
         rankingMillis);
+  }
+
+  /**
+   * Brings {@code previous} in line with the traces the image has now: drops deleted traces,
+   * decodes and adds the profiles of new ones. A profile that does not fit the others is left out
+   * with its reason instead of failing the whole image.
+   */
+  private ImageState update(long imageId, ImageState previous) {
+    Set<String> current = new HashSet<>();
+    for (UUID id : traces.ids(imageId)) {
+      current.add(id.toString());
+    }
+    RankingState ranked = previous.ranked();
+    for (TraceProfile held : ranked.profiles()) {
+      if (!current.contains(held.traceId())) {
+        ranked = ranked.minus(held.traceId());
+      }
+    }
+    Map<String, String> leftOut = new HashMap<>(previous.leftOut());
+    leftOut.keySet().retainAll(current);
+    List<UUID> missing = new ArrayList<>();
+    for (String id : current) {
+      if (ranked.profile(id).isEmpty() && !leftOut.containsKey(id)) {
+        missing.add(UUID.fromString(id));
+      }
+    }
+    for (StoredProfile stored : traces.profiles(imageId, missing)) {
+      String id = stored.id().toString();
+      try {
+        ranked = ranked.plus(TraceProfileCodec.decode(stored.bytes(), ranked.catalog()));
+      } catch (InconsistentTraceException e) {
+        log.info("trace left out of ranking id={} reason={}", id, e.getMessage());
+        leftOut.put(id, "left out of ranking: " + e.getMessage());
+      } catch (ProfileFormatException e) {
+        log.warn("stored profile unreadable id={} reason={}", id, e.getMessage());
+        leftOut.put(id, "left out of ranking: stored profile unreadable: " + e.getMessage());
+      }
+    }
+    return new ImageState(ranked, leftOut);
+  }
+
+  private static List<TraceJudgement> judgements(PlanResult result, ImageState state) {
+    List<TraceJudgement> judgements = new ArrayList<>();
+    for (ScoredTrace scored : result.ranking().traces()) {
+      judgements.add(
+          new TraceJudgement(
+              UUID.fromString(scored.traceId()),
+              scored.score(),
+              scored.reasons(),
+              result.inPlan(scored.traceId())));
+    }
+    state
+        .leftOut()
+        .forEach(
+            (id, reason) ->
+                judgements.add(new TraceJudgement(UUID.fromString(id), 0, List.of(reason), false)));
+    return judgements;
   }
 
   private static StoredPlan toStoredPlan(PlanRepository.PlanRow row) {

@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,6 +30,8 @@ public class TraceRepository {
         LEFT JOIN trace_scores s ON s.trace_id = t.id
       """;
 
+  private static final int MAX_LISTED_IDS = 500;
+
   private final JdbcClient jdbc;
 
   public TraceRepository(JdbcClient jdbc) {
@@ -40,14 +45,19 @@ public class TraceRepository {
    * @return true when this call inserted the row
    */
   public boolean insertIfAbsent(
-      UUID id, long imageId, TraceMetadata meta, byte[] fileBytes, Instant uploadedAt) {
+      UUID id,
+      long imageId,
+      TraceMetadata meta,
+      byte[] fileBytes,
+      byte[] profile,
+      Instant uploadedAt) {
     return jdbc.sql(
                 """
-                INSERT INTO traces (id, image_id, content_digest, file_bytes, file_size,
+                INSERT INTO traces (id, image_id, content_digest, file_bytes, profile, file_size,
                                     event_count, file_count, readiness_reached, incomplete,
                                     dropped_events, duration_micros, recorded_at, uploaded_at,
                                     host, recording_mode)
-                VALUES (:id, :imageId, :contentDigest, :fileBytes, :fileSize,
+                VALUES (:id, :imageId, :contentDigest, :fileBytes, :profile, :fileSize,
                         :eventCount, :fileCount, :readinessReached, :incomplete,
                         :droppedEvents, :durationMicros, :recordedAt, :uploadedAt,
                         :host, :mode)
@@ -57,6 +67,7 @@ public class TraceRepository {
             .param("imageId", imageId)
             .param("contentDigest", meta.contentDigest())
             .param("fileBytes", fileBytes)
+            .param("profile", profile)
             .param("fileSize", meta.fileSize())
             .param("eventCount", meta.eventCount())
             .param("fileCount", meta.fileCount())
@@ -106,22 +117,41 @@ public class TraceRepository {
         .list();
   }
 
-  /** Every trace file of an image, oldest first. */
-  public List<StoredFile> files(long imageId) {
-    return jdbc.sql(
-            """
-            SELECT id, uploaded_at, file_bytes FROM traces
-             WHERE image_id = :imageId
-             ORDER BY uploaded_at, id
-            """)
+  /** Ids of the traces of an image. */
+  public List<UUID> ids(long imageId) {
+    return jdbc.sql("SELECT id FROM traces WHERE image_id = :imageId")
         .param("imageId", imageId)
-        .query(
-            (rs, n) ->
-                new StoredFile(
-                    rs.getObject("id", UUID.class),
-                    rs.getObject("uploaded_at", OffsetDateTime.class).toInstant(),
-                    rs.getBytes("file_bytes")))
+        .query(UUID.class)
         .list();
+  }
+
+  /**
+   * Stored profiles of the given traces of an image (those deleted meanwhile are absent). Large
+   * requests read all profiles of the image and filter, to keep the statement small.
+   */
+  public List<StoredProfile> profiles(long imageId, Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    if (ids.size() > MAX_LISTED_IDS) {
+      Set<UUID> wanted = new HashSet<>(ids);
+      return jdbc
+          .sql("SELECT id, profile FROM traces WHERE image_id = :imageId")
+          .param("imageId", imageId)
+          .query(TraceRepository::storedProfile)
+          .stream()
+          .filter(p -> wanted.contains(p.id()))
+          .toList();
+    }
+    return jdbc.sql("SELECT id, profile FROM traces WHERE image_id = :imageId AND id IN (:ids)")
+        .param("imageId", imageId)
+        .param("ids", List.copyOf(ids))
+        .query(TraceRepository::storedProfile)
+        .list();
+  }
+
+  private static StoredProfile storedProfile(ResultSet rs, int n) throws SQLException {
+    return new StoredProfile(rs.getObject("id", UUID.class), rs.getBytes("profile"));
   }
 
   /** Deletes the trace; returns its image id, or empty when there was no such trace. */

@@ -14,6 +14,9 @@ import dev.tracefetch.store.error.NotFoundException;
 import dev.tracefetch.store.error.PermissionDeniedException;
 import dev.tracefetch.store.error.TooLargeException;
 import dev.tracefetch.store.error.UnauthenticatedException;
+import dev.tracefetch.store.ranking.InvalidTraceException;
+import dev.tracefetch.store.ranking.TraceProfile;
+import dev.tracefetch.store.ranking.TraceProfileCodec;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,8 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>An upload is parsed and validated before any database work, then stored in one transaction
  * (app row, image row, trace row): a failure leaves nothing behind, and a file that was uploaded
- * before is answered with the existing id. Ranking and plan merging happen after commit, driven by
- * {@link ImageTracesChanged}.
+ * before is answered with the existing id. The trace's ranking profile is extracted here, once;
+ * ranking and plan merging happen after commit, driven by {@link ImageTracesChanged}.
  */
 @Service
 public class TraceService {
@@ -109,7 +112,9 @@ public class TraceService {
       throw e;
     }
     Instant uploadedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    UploadOutcome outcome = tx.execute(status -> store(meta, file, uploadedAt));
+    UUID id = UUID.randomUUID();
+    byte[] profile = profile(id, trace, uploadedAt);
+    UploadOutcome outcome = tx.execute(status -> store(id, meta, file, profile, uploadedAt));
     metrics.accepted(outcome.duplicate(), file.length, System.nanoTime() - started);
     log.info(
         "trace {} id={} app={} image={} bytes={} events={} caller={}",
@@ -123,12 +128,27 @@ public class TraceService {
     return outcome;
   }
 
-  private UploadOutcome store(TraceMetadata meta, byte[] file, Instant uploadedAt) {
+  /**
+   * The ranking profile of the trace, extracted once here so that re-ranking never decodes trace
+   * files; a trace whose chunk references contradict each other is refused.
+   */
+  private byte[] profile(UUID id, Trace trace, Instant uploadedAt) {
+    try {
+      return TraceProfileCodec.encode(
+          TraceProfile.of(
+              id.toString(), trace, ChronoUnit.MICROS.between(Instant.EPOCH, uploadedAt)));
+    } catch (InvalidTraceException e) {
+      metrics.rejected(UploadMetrics.Rejection.INVALID);
+      throw new InvalidInputException("Invalid trace", e.getMessage(), e);
+    }
+  }
+
+  private UploadOutcome store(
+      UUID id, TraceMetadata meta, byte[] file, byte[] profile, Instant uploadedAt) {
     long appId = catalogRepository.ensureApp(meta.app());
     long imageId =
         catalogRepository.ensureImage(appId, meta.manifestDigest(), meta.imageReference());
-    UUID id = UUID.randomUUID();
-    if (traces.insertIfAbsent(id, imageId, meta, file, uploadedAt)) {
+    if (traces.insertIfAbsent(id, imageId, meta, file, profile, uploadedAt)) {
       events.publishEvent(new ImageTracesChanged(imageId));
       return new UploadOutcome(id, meta.contentDigest(), false, meta.app(), meta.manifestDigest());
     }

@@ -26,7 +26,7 @@ class UploadAtomicityIT extends StoreIntegrationTest {
   void failedUploadLeavesNoPartialRows() {
     doThrow(new DataAccessResourceFailureException("connection lost (injected)"))
         .when(traces)
-        .insertIfAbsent(any(), anyLong(), any(), any(), any());
+        .insertIfAbsent(any(), anyLong(), any(), any(), any(), any());
 
     Http.Response response =
         http()

@@ -165,6 +165,30 @@ class RestApiIT extends StoreIntegrationTest {
   }
 
   @Test
+  void traceThatContradictsTheOthersIsLeftOutWithItsReason() throws Exception {
+    for (int seed = 0; seed < 3; seed++) {
+      upload(TestTraces.normal("mixed", IMAGE_A, seed), 201);
+    }
+    awaitPlans();
+    ReplayPlan before = plan("mixed", IMAGE_A);
+    // Same manifest digest, other layer digests: it cannot have been recorded on this image.
+    Trace.Builder odd = TestTraces.normal("mixed", IMAGE_A, 9).toBuilder();
+    odd.getLayersBuilder(0).setDigest("sha256:" + "f".repeat(64));
+    String oddId = upload(odd.build(), 201).get("id").asText();
+    awaitPlans();
+
+    JsonNode ranked =
+        http.get("/api/v1/apps/mixed/images/" + IMAGE_A + "/traces", ADMIN_TOKEN).json();
+    assertThat(ranked).hasSize(4);
+    JsonNode last = ranked.get(3);
+    assertThat(last.get("id").asText()).isEqualTo(oddId);
+    assertThat(last.get("score").asDouble()).isZero();
+    assertThat(last.get("inPlan").asBoolean()).isFalse();
+    assertThat(last.get("reasons").get(0).asText()).contains("left out of ranking");
+    assertThat(plan("mixed", IMAGE_A).getLayersList()).isEqualTo(before.getLayersList());
+  }
+
+  @Test
   void reUploadIsIdempotentByContent() {
     byte[] file = TestTraces.file(TestTraces.normal("api", IMAGE_A, 7));
     Http.Response first = http.upload(file, ADMIN_TOKEN);
