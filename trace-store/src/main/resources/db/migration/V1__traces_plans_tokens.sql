@@ -18,10 +18,10 @@ CREATE TABLE images (
     CONSTRAINT images_app_digest_key UNIQUE (app_id, manifest_digest)
 );
 
--- One row per distinct trace file. The file itself is already zstd-compressed, so it is stored
--- out of line without another compression attempt (STORAGE EXTERNAL). The profile is the compact
--- form ranking and merging work on (ranking.TraceProfileCodec), extracted once at upload so that
--- re-ranking never decodes trace files.
+-- One row per distinct trace file. The profile is the compact form ranking and merging work on
+-- (ranking.TraceProfileCodec), extracted once at upload so that re-ranking never decodes trace
+-- files. The file is already zstd-compressed and the profile is mostly chunk digests, so both are
+-- stored out of line without a compression attempt (STORAGE EXTERNAL), which would only cost CPU.
 -- The content digest covers the whole file (app name included): uploads are idempotent by it.
 CREATE TABLE traces (
     id                 uuid        PRIMARY KEY,
@@ -43,6 +43,7 @@ CREATE TABLE traces (
     CONSTRAINT traces_content_digest_key UNIQUE (content_digest)
 );
 ALTER TABLE traces ALTER COLUMN file_bytes SET STORAGE EXTERNAL;
+ALTER TABLE traces ALTER COLUMN profile SET STORAGE EXTERNAL;
 CREATE INDEX traces_image_idx ON traces (image_id, uploaded_at);
 
 -- Scores from the latest ranking of the trace's image.
