@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (others rebuild it from the stored profiles)
  * @param recomputeOnStart on start-up, recompute plans of images whose traces changed after their
  *     last plan (e.g. the store stopped before a recomputation ran)
+ * @param rankingParallelism threads one large ranking may use; 0 for the number of processors
  */
 @ConfigurationProperties("tracestore.plan")
 public record PlanProperties(
@@ -31,7 +32,8 @@ public record PlanProperties(
     @DefaultValue("10") int keepVersions,
     @DefaultValue("5s") Duration cacheTtl,
     @DefaultValue("64") int cachedImages,
-    @DefaultValue("true") boolean recomputeOnStart) {
+    @DefaultValue("true") boolean recomputeOnStart,
+    @DefaultValue("0") int rankingParallelism) {
 
   public PlanProperties {
     if (recomputeThreads < 1) {
@@ -42,6 +44,10 @@ public record PlanProperties(
       throw new IllegalArgumentException(
           "tracestore.plan.keep-versions must be at least 1, got " + keepVersions);
     }
+    if (rankingParallelism < 0) {
+      throw new IllegalArgumentException(
+          "tracestore.plan.ranking-parallelism must not be negative, got " + rankingParallelism);
+    }
     if (cachedImages < 0) {
       throw new IllegalArgumentException(
           "tracestore.plan.cached-images must not be negative, got " + cachedImages);
@@ -50,10 +56,14 @@ public record PlanProperties(
 
   /** The ranking settings these properties select (validated by {@link RankingSettings}). */
   public RankingSettings rankingSettings() {
-    return RankingSettings.builder()
-        .topK(topK)
-        .mergeScoreRatio(mergeScoreRatio)
-        .minSupport(minSupport)
-        .build();
+    RankingSettings.Builder settings =
+        RankingSettings.builder()
+            .topK(topK)
+            .mergeScoreRatio(mergeScoreRatio)
+            .minSupport(minSupport);
+    if (rankingParallelism > 0) {
+      settings.parallelism(rankingParallelism);
+    }
+    return settings.build();
   }
 }
