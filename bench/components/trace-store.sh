@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Component benchmark for the trace store (issue 5): trace ingest throughput and replay-plan
-# latency. PLUG-IN POINT: reported as pending until `bin/trace-store` serves its API.
+# Component benchmark for the trace store (issue 5): ingest of 20,000-event traces over REST and
+# cached replay-plan fetches, against a throwaway PostgreSQL (pg_virtualenv -t). Runs
+# bench/trace-store/run, which prints one JSON metric per line besides its human-readable report.
+# TF_STORE_UPLOADS (default 1000), TF_STORE_CLIENTS (8), TF_STORE_PLAN_SECONDS (20) shape the run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/../lib/mode-common.sh"
-mode_check() { check_cli "$TF_REPO/bin/trace-store" --help; }
+mode_check() {
+  check_cli "$TF_REPO/bin/trace-store" --help || return 1
+  command -v mvn >/dev/null || { echo "mvn not installed"; return 1; }
+}
 mode_run() {
-  # To be written with issue 5: start bin/trace-store on a throwaway PostgreSQL (pg_virtualenv),
-  # upload N recorded traces (bench/results of mode 6 prepare), time ingest and plan requests.
-  printf '{"metric": "trace_store", "value": 0, "unit": "none", "note": "pending: ingest/plan benchmark not written yet"}\n'
+  "$TF_REPO/bench/trace-store/run" "${TF_STORE_UPLOADS:-1000}" 20000 "${TF_STORE_CLIENTS:-8}" \
+    "${TF_STORE_PLAN_SECONDS:-20}"
 }
 mode_main "$@"

@@ -98,6 +98,9 @@ public final class StoreLoadBenchmark {
           });
       double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
       report("upload", uploadLatencies, ingestSeconds);
+      String shape = uploads + " distinct " + events + "-event traces, " + clients + " clients";
+      metric("trace_store_ingest_rate", uploadLatencies.length / ingestSeconds, "uploads/s", shape);
+      metric("trace_store_ingest_p99", pct(uploadLatencies, 0.99), "ms", shape);
       System.out.printf(
           Locale.ROOT, "  ingest: %.1f MiB/s of trace files%n", totalBytes / 1048576.0 / ingestSeconds);
 
@@ -129,7 +132,12 @@ public final class StoreLoadBenchmark {
             }
             return System.nanoTime() - t0;
           });
-      report("plan fetch", fetchLatencies, (System.nanoTime() - fetchStart) / 1e9);
+      double fetchSeconds = (System.nanoTime() - fetchStart) / 1e9;
+      report("plan fetch", fetchLatencies, fetchSeconds);
+      String planShape =
+          "cached plan of " + plan.body().length + " bytes, " + clients + " JDK HttpClient clients";
+      metric("trace_store_plan_rate", fetchLatencies.length / fetchSeconds, "requests/s", planShape);
+      metric("trace_store_plan_p99", pct(fetchLatencies, 0.99), "ms", planShape);
       apacheBench(http, planPath, clients, planSeconds);
     }
   }
@@ -167,6 +175,30 @@ public final class StoreLoadBenchmark {
                     || l.startsWith("Requests per second")
                     || l.matches("\\s+(50|95|99|100)%.*"))
         .forEach(l -> System.out.println("  " + l.strip()));
+    String shape = "cached plan, ApacheBench -k -c " + clients;
+    out.lines()
+        .filter(l -> l.startsWith("Requests per second"))
+        .forEach(l -> metric("trace_store_plan_rate_ab", number(l), "requests/s", shape));
+    out.lines()
+        .filter(l -> l.matches("\\s+99%.*"))
+        .forEach(l -> metric("trace_store_plan_p99_ab", number(l.strip().substring(3)), "ms", shape));
+  }
+
+  /** The first number in {@code line}. */
+  private static double number(String line) {
+    var m = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+)?").matcher(line);
+    return m.find() ? Double.parseDouble(m.group()) : Double.NaN;
+  }
+
+  /** One metric as a JSON line, the format bench/components/*.sh report in. */
+  private static void metric(String name, double value, String unit, String note) {
+    System.out.printf(
+        Locale.ROOT,
+        "{\"metric\": \"%s\", \"value\": %.1f, \"unit\": \"%s\", \"note\": \"%s\"}%n",
+        name,
+        value,
+        unit,
+        note);
   }
 
   interface Step {
