@@ -1,5 +1,6 @@
 package dev.tracefetch.store.trace;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -7,11 +8,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import org.postgresql.PGStatement;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -30,12 +31,12 @@ public class TraceRepository {
         LEFT JOIN trace_scores s ON s.trace_id = t.id
       """;
 
-  private static final int MAX_LISTED_IDS = 500;
-
   private final JdbcClient jdbc;
+  private final JdbcTemplate template;
 
-  public TraceRepository(JdbcClient jdbc) {
+  public TraceRepository(JdbcClient jdbc, JdbcTemplate template) {
     this.jdbc = jdbc;
+    this.template = template;
   }
 
   /**
@@ -126,28 +127,27 @@ public class TraceRepository {
   }
 
   /**
-   * Stored profiles of the given traces of an image (those deleted meanwhile are absent). Large
-   * requests read all profiles of the image and filter, to keep the statement small.
+   * Stored profiles of the given traces of an image (those deleted meanwhile are absent).
+   *
+   * <p>One fixed statement text with the ids as an array, prepared on the server from its first
+   * use: the driver then receives the profiles in binary form, not as hex text twice their size
+   * that both ends would have to encode and decode.
    */
   public List<StoredProfile> profiles(long imageId, Collection<UUID> ids) {
     if (ids.isEmpty()) {
       return List.of();
     }
-    if (ids.size() > MAX_LISTED_IDS) {
-      Set<UUID> wanted = new HashSet<>(ids);
-      return jdbc
-          .sql("SELECT id, profile FROM traces WHERE image_id = :imageId")
-          .param("imageId", imageId)
-          .query(TraceRepository::storedProfile)
-          .stream()
-          .filter(p -> wanted.contains(p.id()))
-          .toList();
-    }
-    return jdbc.sql("SELECT id, profile FROM traces WHERE image_id = :imageId AND id IN (:ids)")
-        .param("imageId", imageId)
-        .param("ids", List.copyOf(ids))
-        .query(TraceRepository::storedProfile)
-        .list();
+    return template.query(
+        connection -> {
+          PreparedStatement ps =
+              connection.prepareStatement(
+                  "SELECT id, profile FROM traces WHERE image_id = ? AND id = ANY (?)");
+          ps.unwrap(PGStatement.class).setPrepareThreshold(1);
+          ps.setLong(1, imageId);
+          ps.setArray(2, connection.createArrayOf("uuid", ids.toArray()));
+          return ps;
+        },
+        TraceRepository::storedProfile);
   }
 
   private static StoredProfile storedProfile(ResultSet rs, int n) throws SQLException {
