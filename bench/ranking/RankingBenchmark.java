@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Times re-ranking and merging an app with many traces (see bench/ranking/README.md and the
- * "Trace ranking and merging" section of the top-level README). Not a test: it prints figures.
+ * Times re-ranking and merging an app with many traces (see the "Trace ranking and merging"
+ * section of the top-level README). Not a test: it prints figures. Run it with {@code
+ * bench/ranking/run}.
  *
  * <p>Arguments: [traces] [events per trace] [distinct chunks in the common sequence] [runs]
  */
@@ -32,6 +33,9 @@ public final class RankingBenchmark {
     int runs = args.length > 3 ? Integer.parseInt(args[3]) : 7;
     int outliers = Math.max(1, traces / 100);
 
+    System.out.println(
+        "cpu ms: thread CPU time for the cold rebuild (one thread), process CPU time for the rest"
+            + " (ranking threads, GC and JIT included)");
     System.out.printf(
         Locale.ROOT,
         "traces=%d (%d outliers) events/trace=%d common-sequence=%d chunks, cores=%d, java %s%n",
@@ -119,6 +123,8 @@ public final class RankingBenchmark {
     }
     stored = null;
 
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long[] rank = new long[runs];
     long[] rankCpu = new long[runs];
     long[] merge = new long[runs];
@@ -126,14 +132,14 @@ public final class RankingBenchmark {
     TraceRanking ranking = null;
     ReplayPlan plan = null;
     for (int r = 0; r < runs; r++) {
-      long c0 = threads.getCurrentThreadCpuTime();
+      long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       ranking = ranker.rank(state, now);
       long t1 = System.nanoTime();
-      long c1 = threads.getCurrentThreadCpuTime();
+      long c1 = os.getProcessCpuTime();
       plan = merger.merge(state, ranking, new PlanHeader(r, 0));
       long t2 = System.nanoTime();
-      long c2 = threads.getCurrentThreadCpuTime();
+      long c2 = os.getProcessCpuTime();
       rank[r] = t1 - t0;
       merge[r] = t2 - t1;
       rankCpu[r] = c1 - c0;
@@ -145,14 +151,14 @@ public final class RankingBenchmark {
     long[] incremental = new long[runs];
     long[] incrementalCpu = new long[runs];
     for (int r = 0; r < runs; r++) {
-      long c0 = threads.getCurrentThreadCpuTime();
+      long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       TraceProfile p = TraceProfile.of("trace-new", extra, 0);
       RankingState next = state.plus(p);
       TraceRanking nr = ranker.rank(next, now);
       merger.merge(next, nr, new PlanHeader(runs + r, 0));
       incremental[r] = System.nanoTime() - t0;
-      incrementalCpu[r] = threads.getCurrentThreadCpuTime() - c0;
+      incrementalCpu[r] = os.getProcessCpuTime() - c0;
     }
 
     int bottom = 0;
@@ -181,7 +187,7 @@ public final class RankingBenchmark {
         "plan: %d traces merged, %d layers, %d ranges, %.1f MiB%n",
         plan.getProvenance().getTracesCount(), plan.getLayersCount(), ranges, planBytes / 1048576.0);
     System.out.printf(
-        Locale.ROOT, "%-46s %-27s %s%n", "step (single thread)", "wall ms: median (min-max)",
+        Locale.ROOT, "%-46s %-27s %s%n", "step", "wall ms: median (min-max)",
         "cpu ms: median (min-max)");
     row("cold rebuild: decode + fold all profiles", cold, coldCpu);
     row("rank (all traces)", rank, rankCpu);

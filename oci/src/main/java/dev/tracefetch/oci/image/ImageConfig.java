@@ -171,6 +171,30 @@ public final class ImageConfig {
     return entry == null ? withLayer : withLayer.withAppendedHistory(entry);
   }
 
+  /**
+   * A copy whose {@code rootfs.diff_ids} are {@code diffIds}, one per existing layer, everything
+   * else (history, unknown fields, field order) kept. For converters that re-encode layers (e.g. to
+   * eStargz), which changes each layer's uncompressed digest but not the layer count.
+   *
+   * @throws IllegalArgumentException if the number of diff IDs differs from the current one
+   */
+  public ImageConfig withDiffIds(List<Digest> diffIds) {
+    List<Digest> current = diffIds();
+    if (diffIds.size() != current.size()) {
+      throw new IllegalArgumentException(
+          "image config has "
+              + current.size()
+              + " diff_ids, cannot replace them with "
+              + diffIds.size());
+    }
+    ObjectNode copy = tree.deepCopy();
+    ArrayNode ids = objectField(copy, "rootfs").putArray("diff_ids");
+    for (Digest d : diffIds) {
+      ids.add(Objects.requireNonNull(d, "diffId").toString());
+    }
+    return new ImageConfig(copy);
+  }
+
   /** A copy with {@code entry} appended to {@code history} (for metadata-only steps). */
   public ImageConfig withAppendedHistory(HistoryEntry entry) {
     ObjectNode copy = tree.deepCopy();

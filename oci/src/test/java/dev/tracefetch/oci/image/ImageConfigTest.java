@@ -106,6 +106,23 @@ class ImageConfigTest {
   }
 
   @Test
+  void replacingDiffIdsChangesNothingElseByteForByte() throws Exception {
+    ImageConfig c = ImageConfig.parse(DOCKER_CONFIG.getBytes(UTF_8));
+    ImageConfig replaced = c.withDiffIds(List.of(Digest.parse(L3), Digest.parse(L1)));
+    String expected =
+        DOCKER_CONFIG.replace(
+            "\"diff_ids\":[\"" + L1 + "\",\"" + L2 + "\"]",
+            "\"diff_ids\":[\"" + L3 + "\",\"" + L1 + "\"]");
+    assertThat(expected).isNotEqualTo(DOCKER_CONFIG);
+    assertThat(new String(replaced.toJson(), UTF_8)).isEqualTo(expected);
+    assertThat(replaced.history()).isEqualTo(c.history());
+    assertThat(c.diffIds()).containsExactly(Digest.parse(L1), Digest.parse(L2));
+    assertThatThrownBy(() -> c.withDiffIds(List.of(Digest.parse(L3))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 diff_ids");
+  }
+
+  @Test
   void runtimeFieldCopiesKeepOtherFields() throws Exception {
     ImageConfig c = ImageConfig.parse(DOCKER_CONFIG.getBytes(UTF_8));
     ImageConfig changed =

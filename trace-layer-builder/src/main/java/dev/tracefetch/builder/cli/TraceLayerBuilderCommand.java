@@ -4,7 +4,6 @@ import dev.tracefetch.cli.NotYetImplemented;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /**
  * Entry point of {@code bin/trace-layer-builder}: turns recorded traces into what nodes consume
@@ -16,7 +15,7 @@ import picocli.CommandLine.Parameters;
     version = "trace-layer-builder 0.1.0",
     description = "Build replay files, trace layers, artifacts and optimized images from traces.",
     subcommands = {
-      TraceLayerBuilderCommand.Convert.class,
+      ConvertCommand.class,
       TraceLayerBuilderCommand.Stub.BuildReplay.class,
       TraceLayerBuilderCommand.Stub.BuildLayer.class,
       TraceLayerBuilderCommand.Stub.StripLayer.class,
@@ -29,24 +28,6 @@ public final class TraceLayerBuilderCommand implements Callable<Integer> {
   public Integer call() {
     CommandLine.usage(this, System.err);
     return 2;
-  }
-
-  /** Converts every layer of an image to eStargz and pushes the result. */
-  @Command(
-      name = "convert",
-      mixinStandardHelpOptions = true,
-      description = "Convert SRC to eStargz as DST.")
-  static final class Convert implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SRC")
-    String source;
-
-    @Parameters(index = "1", paramLabel = "DST")
-    String destination;
-
-    @Override
-    public Integer call() {
-      return NotYetImplemented.report("trace-layer-builder convert");
-    }
   }
 
   /** Subcommands owned by the builder issue; they exist so that --help lists them. */

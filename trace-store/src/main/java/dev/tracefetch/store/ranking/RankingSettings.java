@@ -42,6 +42,9 @@ import java.util.Objects;
  * layer into one range when the gap between them is below {@code gapThresholdBytes} (adjacent
  * chunks always qualify), the range stays within {@code maxRangeBytes} and its gap bytes stay
  * within {@code maxGapOverhead} x its chunk bytes (see {@link RangeCoalescer}).
+ *
+ * <p>{@code parallelism} (default: the number of processors) bounds the threads a large ranking
+ * uses; results do not depend on it.
  */
 public record RankingSettings(
     double completenessWeight,
@@ -60,7 +63,8 @@ public record RankingSettings(
     double neededByQuantile,
     long gapThresholdBytes,
     long maxRangeBytes,
-    double maxGapOverhead) {
+    double maxGapOverhead,
+    int parallelism) {
 
   private static final RankingSettings DEFAULTS = new Builder().build();
 
@@ -96,6 +100,9 @@ public record RankingSettings(
     }
     if (!(maxGapOverhead >= 0)) {
       throw new IllegalArgumentException("maxGapOverhead must be >= 0, got " + maxGapOverhead);
+    }
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
     }
   }
 
@@ -161,6 +168,7 @@ public record RankingSettings(
     private long gapThresholdBytes = 64 * 1024;
     private long maxRangeBytes = 8 * 1024 * 1024;
     private double maxGapOverhead = 0.1;
+    private int parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private Builder() {}
 
@@ -182,6 +190,7 @@ public record RankingSettings(
       gapThresholdBytes = s.gapThresholdBytes;
       maxRangeBytes = s.maxRangeBytes;
       maxGapOverhead = s.maxGapOverhead;
+      parallelism = s.parallelism;
     }
 
     /** Sets the four component weights (they need not sum to 1). */
@@ -259,6 +268,12 @@ public record RankingSettings(
       return this;
     }
 
+    /** Threads a large ranking may use (see {@link TraceRanker}); 1 keeps it on the caller. */
+    public Builder parallelism(int value) {
+      this.parallelism = value;
+      return this;
+    }
+
     public RankingSettings build() {
       return new RankingSettings(
           completenessWeight,
@@ -277,7 +292,8 @@ public record RankingSettings(
           neededByQuantile,
           gapThresholdBytes,
           maxRangeBytes,
-          maxGapOverhead);
+          maxGapOverhead,
+          parallelism);
     }
   }
 }

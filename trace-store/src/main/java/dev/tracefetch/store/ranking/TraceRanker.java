@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Scores every trace of one (app, image) in [0, 1] and explains each score (see {@link
@@ -36,6 +38,13 @@ import java.util.Objects;
  * integers and the result does not depend on the order in which traces were added.
  *
  * <p>With a single trace there are no peers; its agreement is 1.
+ *
+ * <h2>Threads</h2>
+ *
+ * With more than {@link #MIN_ENTRIES_PER_PART} chunk entries per thread, both passes split the
+ * traces into up to {@code parallelism} parts run on the common fork-join pool, the calling thread
+ * included (so a busy pool only means the caller does the work itself). Pass 1 sums each part into
+ * its own integer array, so the result is the same for any split.
  */
 public final class TraceRanker {
   private static final double FLOOR = 0.01;
@@ -43,6 +52,9 @@ public final class TraceRanker {
 
   /** Sum of x_t(c) over everything stays below 2^63 (128 TiB read by all traces together). */
   private static final long MAX_TOTAL_BYTES = 1L << 47;
+
+  /** Below this many chunk entries per thread, ranking stays on the calling thread. */
+  static final long MIN_ENTRIES_PER_PART = 200_000;
 
   private final RankingSettings settings;
 
@@ -83,25 +95,54 @@ public final class TraceRanker {
               + " that fixed-point agreement sums can hold");
     }
 
-    // Pass 1: S(c) by chunk id, and S.
-    long[] sums = new long[state.catalog().idCount()];
-    long total = 0;
-    for (int t = 0; t < n; t++) {
-      int[] ids = state.chunkIds(t);
-      int[] times = profiles[t].firstAccessArray();
-      int[] lengths = profiles[t].lengthsArray();
-      for (int i = 0; i < ids.length; i++) {
-        long x = lengths[i] * timeWeight(times[i], h);
-        sums[ids[i]] += x;
-        total += x;
+    // Split the traces into parts of similar size when there is enough work for several threads.
+    int[] bounds = parts(state, settings.parallelism());
+    int parts = bounds.length - 1;
+
+    // Pass 1: S(c) by chunk id, and S. Each part sums into its own array; integer sums make the
+    // result independent of the split.
+    long[][] partialSums = new long[parts][];
+    long[] partialTotals = new long[parts];
+    int idCount = state.catalog().idCount();
+    forEachPart(
+        parts,
+        part -> {
+          long[] sums = new long[idCount];
+          long total = 0;
+          for (int t = bounds[part]; t < bounds[part + 1]; t++) {
+            int[] ids = state.chunkIds(t);
+            int[] times = profiles[t].firstAccessArray();
+            int[] lengths = profiles[t].lengthsArray();
+            for (int i = 0; i < ids.length; i++) {
+              long x = lengths[i] * timeWeight(times[i], h);
+              sums[ids[i]] += x;
+              total += x;
+            }
+          }
+          partialSums[part] = sums;
+          partialTotals[part] = total;
+        });
+    long[] sums = partialSums[0];
+    long total = partialTotals[0];
+    for (int part = 1; part < parts; part++) {
+      long[] more = partialSums[part];
+      for (int c = 0; c < idCount; c++) {
+        sums[c] += more[c];
       }
+      total += partialTotals[part];
     }
 
     // Pass 2: agreement per trace.
     double[] agreement = new double[n];
-    for (int t = 0; t < n; t++) {
-      agreement[t] = n == 1 ? 1.0 : agreement(profiles[t], state.chunkIds(t), sums, total, n, h);
-    }
+    long grandTotal = total;
+    forEachPart(
+        parts,
+        part -> {
+          for (int t = bounds[part]; t < bounds[part + 1]; t++) {
+            agreement[t] =
+                n == 1 ? 1.0 : agreement(profiles[t], state.chunkIds(t), sums, grandTotal, n, h);
+          }
+        });
 
     long[] sizes = new long[n];
     for (int t = 0; t < n; t++) {
@@ -124,33 +165,68 @@ public final class TraceRanker {
       TraceProfile profile, int[] ids, long[] sums, long total, int n, long h) {
     int[] times = profile.firstAccessArray();
     int[] lengths = profile.lengthsArray();
-    double peers = n - 1;
-    double num = 0;
-    double denOwn = 0;
+    double perPeer = 1.0 / (n - 1);
+    double num = 0; // sum of min(x, y) over the trace's chunks
+    double both = 0; // sum of x + y, so sum of max(x, y) = both - num
     long ownSums = 0;
     for (int i = 0; i < ids.length; i++) {
       long sum = sums[ids[i]];
       long x = lengths[i] * timeWeight(times[i], h);
-      double y = (sum - x) / peers;
-      if (x < y) {
-        num += x;
-        denOwn += y;
-      } else {
-        num += y;
-        denOwn += x;
-      }
+      double y = (sum - x) * perPeer;
+      num += x < y ? x : y;
+      both += x + y;
       ownSums += sum;
     }
-    double den = denOwn + (total - ownSums) / peers;
+    double den = both - num + (total - ownSums) * perPeer;
     if (den <= 0) {
       return 1.0; // nobody read anything: they all agree
     }
     return Math.min(1.0, num / den);
   }
 
+  /**
+   * Boundaries of up to {@code parallelism} contiguous runs of traces holding similar numbers of
+   * chunk entries; a single run when there are fewer than {@link #MIN_ENTRIES_PER_PART} entries per
+   * thread (threads would cost more than they save).
+   */
+  static int[] parts(RankingState state, int parallelism) {
+    TraceProfile[] profiles = state.profilesArray();
+    long entries = 0;
+    for (TraceProfile profile : profiles) {
+      entries += profile.chunkCount();
+    }
+    int parts =
+        (int)
+            Math.max(
+                1,
+                Math.min(Math.min(parallelism, profiles.length), entries / MIN_ENTRIES_PER_PART));
+    int[] bounds = new int[parts + 1];
+    long seen = 0;
+    int part = 1;
+    for (int t = 0; t < profiles.length && part < parts; t++) {
+      seen += profiles[t].chunkCount();
+      if (seen * parts >= entries * part) {
+        bounds[part++] = t + 1;
+      }
+    }
+    while (part <= parts) {
+      bounds[part++] = profiles.length;
+    }
+    return bounds;
+  }
+
+  /** Runs {@code work} for every part; the calling thread takes part in the work. */
+  private static void forEachPart(int parts, IntConsumer work) {
+    if (parts == 1) {
+      work.accept(0);
+    } else {
+      IntStream.range(0, parts).parallel().forEach(work);
+    }
+  }
+
   /** H / (H + t) in 16-bit fixed point. */
   static long timeWeight(int firstAccessMicros, long h) {
-    return Math.round(WEIGHT_ONE * (double) h / (h + (long) firstAccessMicros));
+    return (long) (WEIGHT_ONE * (double) h / (h + (long) firstAccessMicros) + 0.5);
   }
 
   private ScoredTrace score(

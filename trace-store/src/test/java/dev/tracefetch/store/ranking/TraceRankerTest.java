@@ -200,6 +200,29 @@ class TraceRankerTest {
   }
 
   @Test
+  void threadsDoNotChangeTheRanking() throws Exception {
+    SyntheticImage image = SyntheticImage.generate(61, 3, 3000);
+    SyntheticTraces traces =
+        new SyntheticTraces(
+            image, new SyntheticTraces.Shape(3000, 3000, 3_000_000, 0.1, 0.03, 0.02), 62);
+    RankingState state = RankingState.empty();
+    for (int i = 0; i < 150; i++) {
+      state =
+          state.plus(TraceProfile.of("t" + i, i == 7 ? traces.outlier(i) : traces.normal(i), 0));
+    }
+    assertThat(TraceRanker.parts(state, 4)).hasSizeGreaterThan(2); // really split
+    assertThat(TraceRanker.parts(state, 1)).containsExactly(0, 150);
+    int[] bounds = TraceRanker.parts(state, 3);
+    assertThat(bounds).startsWith(0).endsWith(150).isSorted();
+    TraceRanking one =
+        new TraceRanker(RankingSettings.builder().parallelism(1).build()).rank(state, NOW);
+    TraceRanking four =
+        new TraceRanker(RankingSettings.builder().parallelism(4).build()).rank(state, NOW);
+    assertThat(four).isEqualTo(one);
+    assertThat(one.traceIds().get(149)).isEqualTo("t7");
+  }
+
+  @Test
   void rankingIsDeterministicAndTiesBreakByTraceId() {
     Profiles.Read r = read(0, 0, 1000, 10);
     RankingState state = Profiles.state(profile("b", r), profile("c", r), profile("a", r));
