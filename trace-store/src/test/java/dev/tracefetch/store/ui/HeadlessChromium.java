@@ -151,6 +151,31 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /**
+   * Visible links, buttons and form fields with no accessible name (no text, label, aria-label or
+   * title), as HTML snippets; empty when every control can be named by assistive technology.
+   */
+  @SuppressWarnings("unchecked")
+  List<String> controlsWithoutName() {
+    return (List<String>)
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                """
+                return [...document.querySelectorAll('a[href], button, input, select, textarea')]
+                  .filter((el) => el.type !== 'hidden' && el.getClientRects().length > 0)
+                  .filter((el) => {
+                    const labelled = (el.getAttribute('aria-labelledby') || '').split(/\\s+/)
+                      .map((id) => document.getElementById(id)?.textContent || '').join(' ');
+                    const labels = el.labels ? [...el.labels].map((l) => l.textContent).join(' ') : '';
+                    const text = ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) ? '' : el.textContent;
+                    const name = [el.getAttribute('aria-label'), labelled, labels, text, el.title]
+                      .filter(Boolean).join(' ').trim();
+                    return name.length === 0;
+                  })
+                  .map((el) => el.outerHTML.slice(0, 160));
+                """);
+  }
+
   /** Console messages of level SEVERE since the last call (script errors, CSP violations, ...). */
   List<String> severeConsoleMessages() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -61,13 +63,26 @@ class WebUiIT extends StoreIntegrationTest {
     return file;
   }
 
+  /** Logs in with the keyboard only: focus starts on the heading, Tab reaches the field. */
   private void logIn(WebDriver driver, WebDriverWait wait, String token) {
     driver.get(base() + "/#/login");
-    WebElement input =
-        wait.until(visibilityOfElementLocated(By.cssSelector("#login-form input[type=password]")));
-    input.clear();
-    input.sendKeys(token);
-    driver.findElement(By.id("login-button")).click();
+    driver.navigate().refresh(); // a fresh page even when already on the login form
+    wait.until(
+        d ->
+            d.switchTo().activeElement().getText().equals("Log in with an API token")
+                && d.switchTo().activeElement().getTagName().equals("h1"));
+    new Actions(driver).sendKeys(Keys.TAB).perform();
+    WebElement field = driver.switchTo().activeElement();
+    assertThat(field.getAttribute("type")).isEqualTo("password");
+    assertThat(field.getAttribute("id"))
+        .isEqualTo(driver.findElement(By.cssSelector("#login-form input")).getAttribute("id"));
+    field.sendKeys(token, Keys.ENTER);
+  }
+
+  /** Every link, button and field on the page has an accessible name; then a screenshot. */
+  private static void checkedPage(HeadlessChromium chromium, String name) {
+    assertThat(chromium.controlsWithoutName()).as("controls without a name on " + name).isEmpty();
+    chromium.screenshot(name);
   }
 
   private static String sessionToken(WebDriver driver) {
@@ -102,7 +117,7 @@ class WebUiIT extends StoreIntegrationTest {
         WebElement problem =
             wait.until(visibilityOfElementLocated(By.cssSelector(".problem[data-status='401']")));
         assertThat(problem.getText()).contains("HTTP 401").contains("Log in with an API token");
-        chromium.screenshot("01-login-required");
+        checkedPage(chromium, "01-login-required");
 
         driver.findElement(By.id("login-link")).click();
         WebElement input =
@@ -125,7 +140,7 @@ class WebUiIT extends StoreIntegrationTest {
         assertThat(app.getText())
             .contains("shop-api", StartupTraces.REFERENCE, "1 of 1 image planned");
         assertThat(app.findElements(By.tagName("td")).get(1).getText()).isEqualTo("3");
-        chromium.screenshot("02-applications");
+        checkedPage(chromium, "02-applications");
 
         // Upload a trace file through the form.
         driver.findElement(By.cssSelector("a[data-nav='upload']")).click();
@@ -136,7 +151,7 @@ class WebUiIT extends StoreIntegrationTest {
         wait.until(visibilityOfElementLocated(By.id("upload-success")));
         String uploaded = driver.findElement(By.id("uploaded-trace-link")).getText();
         assertThat(uploaded).matches(UUID_PATTERN).isNotIn(first, second, outlier);
-        chromium.screenshot("03-upload");
+        checkedPage(chromium, "03-upload");
         JsonNode stored = http().get("/api/v1/traces/" + uploaded, ADMIN_TOKEN).json();
         assertThat(stored.get("eventCount").asLong()).isEqualTo(mine.getEventsCount());
 
@@ -186,7 +201,7 @@ class WebUiIT extends StoreIntegrationTest {
                     .getText())
             .isEqualTo(String.valueOf(plan.get("requests").asInt()));
         assertThat(driver.findElements(By.cssSelector("#plan svg.bars .bar-row"))).hasSize(3);
-        chromium.screenshot("04-image-ranking-and-plan");
+        checkedPage(chromium, "04-image-ranking-and-plan");
 
         // The timeline of the uploaded trace: one mark per access, coloured by layer.
         driver
@@ -214,7 +229,7 @@ class WebUiIT extends StoreIntegrationTest {
         assertThat(driver.findElements(By.cssSelector("#top-files-bytes tbody tr"))).isNotEmpty();
         assertThat(driver.findElement(By.id("readiness")).getText())
             .contains("reached", "tcp", "8080");
-        chromium.screenshot("05-trace-timeline");
+        checkedPage(chromium, "05-trace-timeline");
 
         // Compared with the outlier: each read files the other did not.
         new Select(driver.findElement(By.cssSelector("#compare-form select")))
@@ -230,7 +245,7 @@ class WebUiIT extends StoreIntegrationTest {
                 driver.findElements(
                     By.cssSelector("#side-right g.accesses[data-category='only'] circle.access")))
             .hasSize(StartupTraces.outlier(9).getEventsCount());
-        chromium.screenshot("06-compare");
+        checkedPage(chromium, "06-compare");
 
       } catch (RuntimeException | AssertionError e) {
         chromium.recordFailure("failure-main-flow", e);
@@ -267,7 +282,7 @@ class WebUiIT extends StoreIntegrationTest {
         assertThat(unauthorized.getText()).contains("HTTP 401");
         assertThat(unauthorized.findElement(By.className("problem-detail")).getText()).isNotBlank();
         assertThat(sessionToken(driver)).isNull();
-        chromium.screenshot("07-login-refused");
+        checkedPage(chromium, "07-login-refused");
 
         // A read-only token logs in, but the store refuses its upload with 403.
         logIn(driver, wait, readOnly);
@@ -282,7 +297,7 @@ class WebUiIT extends StoreIntegrationTest {
                 visibilityOfElementLocated(
                     By.cssSelector("#upload-result .problem[data-status='403']")));
         assertThat(forbidden.getText()).contains("HTTP 403").contains("lacks scope 'upload'");
-        chromium.screenshot("08-upload-forbidden");
+        checkedPage(chromium, "08-upload-forbidden");
 
       } catch (RuntimeException | AssertionError e) {
         chromium.recordFailure("failure-token-errors", e);
