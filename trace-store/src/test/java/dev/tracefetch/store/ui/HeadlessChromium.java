@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -44,8 +45,15 @@ final class HeadlessChromium implements AutoCloseable {
     this.screenshots = screenshots;
   }
 
-  /** Starts the browser, or skips (locally) / fails (CI) when it is not installed. */
-  static HeadlessChromium start(Path profileDir, Path screenshots) throws IOException {
+  /**
+   * Starts the browser, or skips (locally) / fails (CI) when it is not installed.
+   *
+   * @param profileDir an empty directory for the browser profile
+   * @param downloads where downloaded files land (no prompt)
+   * @param screenshots where {@link #screenshot} writes
+   */
+  static HeadlessChromium start(Path profileDir, Path downloads, Path screenshots)
+      throws IOException {
     Optional<Path> chromium = executable("chromium", "chromium-browser");
     Optional<Path> chromedriver = executable("chromedriver");
     if (chromium.isEmpty() || chromedriver.isEmpty()) {
@@ -81,6 +89,13 @@ final class HeadlessChromium implements AutoCloseable {
         "--lang=en-US",
         "--window-size=" + LAPTOP.getWidth() + "," + LAPTOP.getHeight(),
         "--user-data-dir=" + profileDir.toAbsolutePath());
+    options.setExperimentalOption(
+        "prefs",
+        Map.of(
+            "download.default_directory",
+            downloads.toAbsolutePath().toString(),
+            "download.prompt_for_download",
+            false));
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);

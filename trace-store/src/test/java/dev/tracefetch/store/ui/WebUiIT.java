@@ -5,13 +5,18 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElemen
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracefetch.api.files.ReadLimits;
+import dev.tracefetch.api.files.ReplayFiles;
 import dev.tracefetch.api.files.TraceFiles;
+import dev.tracefetch.api.v1.ReplayPlan;
 import dev.tracefetch.api.v1.Trace;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.StoreIntegrationTest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -96,9 +101,20 @@ class WebUiIT extends StoreIntegrationTest {
     return severe.stream().filter(m -> !m.matches("(?s).*status of (401|403|404) .*")).toList();
   }
 
+  /** Waits for a finished download named {@code name} (Chromium writes .crdownload first). */
+  private static byte[] downloaded(WebDriverWait wait, Path downloads, String name) {
+    Path file = downloads.resolve(name);
+    wait.until(d -> Files.isRegularFile(file));
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Test
-  void logInUploadFindItRankedOpenItsTimelineAndCompare(@TempDir Path profile, @TempDir Path files)
-      throws Exception {
+  void logInUploadFindItRankedOpenItsTimelineAndCompare(
+      @TempDir Path profile, @TempDir Path files, @TempDir Path downloads) throws Exception {
     String token = createToken("[\"upload\",\"read\"]");
     String first = upload(StartupTraces.normal(1));
     String second = upload(StartupTraces.normal(2));
@@ -107,7 +123,7 @@ class WebUiIT extends StoreIntegrationTest {
     Path traceFile = write(mine, files, "shop-api-start.trace");
     awaitPlans();
 
-    try (HeadlessChromium chromium = HeadlessChromium.start(profile, SCREENSHOTS)) {
+    try (HeadlessChromium chromium = HeadlessChromium.start(profile, downloads, SCREENSHOTS)) {
       WebDriver driver = chromium.driver();
       WebDriverWait wait = new WebDriverWait(driver, WAIT);
       try {
@@ -141,6 +157,13 @@ class WebUiIT extends StoreIntegrationTest {
             .contains("shop-api", StartupTraces.REFERENCE, "1 of 1 image planned");
         assertThat(app.findElements(By.tagName("td")).get(1).getText()).isEqualTo("3");
         checkedPage(chromium, "02-applications");
+
+        // The app's page lists its image with its plan.
+        app.findElement(By.linkText("shop-api")).click();
+        WebElement image =
+            wait.until(visibilityOfElementLocated(By.cssSelector("#images-table tbody tr")));
+        assertThat(image.getText()).contains(StartupTraces.REFERENCE, StartupTraces.IMAGE);
+        checkedPage(chromium, "02b-application");
 
         // Upload a trace file through the form.
         driver.findElement(By.cssSelector("a[data-nav='upload']")).click();
@@ -203,6 +226,27 @@ class WebUiIT extends StoreIntegrationTest {
         assertThat(driver.findElements(By.cssSelector("#plan svg.bars .bar-row"))).hasSize(3);
         checkedPage(chromium, "04-image-ranking-and-plan");
 
+        // Downloads: the replay file a node would fetch, and the trace file exactly as uploaded.
+        driver.findElement(By.cssSelector("button[aria-label='Download replay file']")).click();
+        String replayName =
+            "shop-api-"
+                + StartupTraces.IMAGE.replace(':', '-').substring(0, 19)
+                + "-v"
+                + plan.get("version").asLong()
+                + ".replay";
+        ReplayPlan replay =
+            ReplayFiles.read(downloaded(wait, downloads, replayName), ReadLimits.defaults());
+        assertThat(replay.getVersion()).isEqualTo(plan.get("version").asLong());
+        assertThat(replay.getApp()).isEqualTo("shop-api");
+        driver
+            .findElement(
+                By.cssSelector(
+                    "tr[data-trace-id='" + uploaded + "'] button[aria-label^='Download trace']"))
+            .click();
+        assertThat(downloaded(wait, downloads, uploaded + ".trace"))
+            .isEqualTo(Files.readAllBytes(traceFile));
+        wait.until(d -> d.findElement(By.id("download-status")).getText().startsWith("Downloaded"));
+
         // The timeline of the uploaded trace: one mark per access, coloured by layer.
         driver
             .findElement(By.cssSelector("tr[data-trace-id='" + uploaded + "'] a.trace-link"))
@@ -257,11 +301,11 @@ class WebUiIT extends StoreIntegrationTest {
 
   @Test
   void showsWhyTheStoreRefusesATokenAndNeverUploadsWithoutOne(
-      @TempDir Path profile, @TempDir Path files) throws Exception {
+      @TempDir Path profile, @TempDir Path files, @TempDir Path downloads) throws Exception {
     String readOnly = createToken("[\"read\"]");
     Path traceFile = write(StartupTraces.normal(42), files, "refused.trace");
 
-    try (HeadlessChromium chromium = HeadlessChromium.start(profile, SCREENSHOTS)) {
+    try (HeadlessChromium chromium = HeadlessChromium.start(profile, downloads, SCREENSHOTS)) {
       WebDriver driver = chromium.driver();
       WebDriverWait wait = new WebDriverWait(driver, WAIT);
       try {
