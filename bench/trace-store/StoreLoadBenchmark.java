@@ -3,7 +3,10 @@ import dev.tracefetch.store.plan.PlanRecomputer;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.TestPostgres;
 import dev.tracefetch.store.support.TestTraces;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,7 +130,43 @@ public final class StoreLoadBenchmark {
             return System.nanoTime() - t0;
           });
       report("plan fetch", fetchLatencies, (System.nanoTime() - fetchStart) / 1e9);
+      apacheBench(http, planPath, clients, planSeconds);
     }
+  }
+
+  /**
+   * The same plan fetches with ApacheBench when it is installed (apache2-utils): a C client takes
+   * far less of the shared CPU than the JDK client, so this is closer to what the server can do.
+   */
+  private static void apacheBench(Http http, String planPath, int clients, int seconds)
+      throws Exception {
+    boolean present =
+        Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, "ab")));
+    if (!present) {
+      System.out.println("ab (apache2-utils) not installed: skipping the ApacheBench run");
+      return;
+    }
+    String url = http.request(planPath, null).build().uri().toString();
+    Process ab =
+        new ProcessBuilder(
+                "ab", "-k", "-q", "-c", String.valueOf(clients), "-t", String.valueOf(seconds),
+                "-n", "10000000", "-H", "Authorization: Bearer " + ADMIN,
+                "-H", "Accept: application/x-protobuf", url)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(ab.getInputStream().readAllBytes());
+    ab.waitFor();
+    System.out.println("plan fetch with ApacheBench (-k -c " + clients + "):");
+    out.lines()
+        .filter(
+            l ->
+                l.startsWith("Complete requests")
+                    || l.startsWith("Failed requests")
+                    || l.startsWith("Non-2xx")
+                    || l.startsWith("Requests per second")
+                    || l.matches("\\s+(50|95|99|100)%.*"))
+        .forEach(l -> System.out.println("  " + l.strip()));
   }
 
   interface Step {

@@ -13,9 +13,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -34,22 +37,38 @@ import org.springframework.transaction.event.TransactionalEventListener;
 public class PlanRecomputer implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(PlanRecomputer.class);
 
-  private final PlanService plans;
-  private final PlanProperties properties;
+  private final LongConsumer recompute;
+  private final Supplier<List<Long>> stalePlans;
+  private final boolean recomputeOnStart;
   private final ExecutorService executor;
   private final Object lock = new Object();
   private final Set<Long> waiting = new HashSet<>();
   private final Map<Long, Object> imageLocks = new ConcurrentHashMap<>();
   private int outstanding;
 
+  @Autowired
   public PlanRecomputer(PlanService plans, PlanProperties properties) {
-    this.plans = plans;
-    this.properties = properties;
+    this(
+        plans::recompute,
+        plans::stalePlans,
+        properties.recomputeThreads(),
+        properties.recomputeOnStart());
+  }
+
+  /** For tests: any recomputation function. */
+  PlanRecomputer(
+      LongConsumer recompute,
+      Supplier<List<Long>> stalePlans,
+      int threadCount,
+      boolean recomputeOnStart) {
+    this.recompute = recompute;
+    this.stalePlans = stalePlans;
+    this.recomputeOnStart = recomputeOnStart;
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
-            properties.recomputeThreads(),
-            properties.recomputeThreads(),
+            threadCount,
+            threadCount,
             0,
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
@@ -67,10 +86,10 @@ public class PlanRecomputer implements DisposableBean {
 
   @EventListener(ApplicationReadyEvent.class)
   public void recomputeStalePlans() {
-    if (!properties.recomputeOnStart()) {
+    if (!recomputeOnStart) {
       return;
     }
-    List<Long> stale = plans.stalePlans();
+    List<Long> stale = stalePlans.get();
     if (!stale.isEmpty()) {
       log.info("recomputing plans that missed trace changes images={}", stale.size());
       stale.forEach(this::schedule);
@@ -99,7 +118,7 @@ public class PlanRecomputer implements DisposableBean {
         synchronized (lock) {
           waiting.remove(imageId);
         }
-        plans.recompute(imageId);
+        recompute.accept(imageId);
       }
     } catch (RuntimeException e) {
       log.warn("plan recomputation failed imageId={}", imageId, e);

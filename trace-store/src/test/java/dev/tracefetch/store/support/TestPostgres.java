@@ -88,7 +88,7 @@ public final class TestPostgres {
     }
     fail(
         "No PostgreSQL server for the integration tests. Run them with bin/run-tests, or as"
-            + " 'pg_virtualenv -- mvn verify', or export PGHOST/PGPORT/PGUSER/PGPASSWORD for a"
+            + " 'pg_virtualenv -t -- mvn verify', or export PGHOST/PGPORT/PGUSER/PGPASSWORD for a"
             + " server where that user may CREATE DATABASE (Testcontainers would be used if a"
             + " Docker engine were reachable).");
     throw new AssertionError("unreachable");

@@ -1,0 +1,497 @@
+package dev.tracefetch.fs.cache;
+
+import dev.tracefetch.oci.image.Digest;
+import dev.tracefetch.oci.image.DigestMismatchException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+
+/**
+ * The node's content-addressed store of uncompressed chunks, keyed by chunk digest and shared by
+ * all mounts, so a chunk that several images contain is fetched once. It stays under a size limit
+ * by evicting least recently used entries, writes atomically (temp file + rename, so no reader sees
+ * half an entry), stores only bytes that matched their SHA-256 digest and checks every entry it
+ * reads back from disk against a CRC32C trailer (a corrupt entry is deleted and fetched again,
+ * never served) and fetches a missing chunk once however many threads ask for it at the same time.
+ * The directory survives restarts: opening rebuilds the LRU order from file times and removes temp
+ * files left by dead processes.
+ *
+ * <p>Layout: {@code DIR/sha256/ab/abcdef...} holds the chunk with digest {@code sha256:abcdef...}
+ * followed by a 16-byte trailer (magic, length, CRC32C); sizes and the limit count whole files;
+ * {@code DIR/tmp/PID-RANDOM.tmp} are writes in progress.
+ *
+ * <p>Returned buffers are read-only views; they stay valid after the entry is evicted.
+ */
+public final class ChunkCache implements Closeable {
+  private static final System.Logger LOG = System.getLogger(ChunkCache.class.getName());
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+
+  /** Bytes a cache file adds to the chunk it holds (the trailer). */
+  public static final int ENTRY_OVERHEAD = EntryFormat.TRAILER;
+
+  private final Path directory;
+  private final Path entriesDir;
+  private final Path tmpDir;
+  private final ChunkCacheOptions options;
+  private final MemoryTier memory;
+  private final long pid = ProcessHandle.current().pid();
+
+  /** Entries on disk in LRU order (eldest first) with their sizes; guarded by {@code lock}. */
+  private final LinkedHashMap<Digest, Long> lru = new LinkedHashMap<>(1024, 0.75f, true);
+
+  private final Object lock = new Object();
+  private long diskBytes; // guarded by lock
+  private volatile boolean closed;
+
+  private final ConcurrentHashMap<Digest, CompletableFuture<Served>> inflight =
+      new ConcurrentHashMap<>();
+  private final List<CacheListener> listeners = new CopyOnWriteArrayList<>();
+
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder memoryHits = new LongAdder();
+  private final LongAdder fetches = new LongAdder();
+  private final LongAdder joins = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder corrupt = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder storeFailures = new LongAdder();
+  private final LongAdder fetchedBytes = new LongAdder();
+
+  private ChunkCache(Path directory, ChunkCacheOptions options) {
+    this.directory = directory;
+    this.entriesDir = directory.resolve("sha256");
+    this.tmpDir = directory.resolve("tmp");
+    this.options = options;
+    this.memory = new MemoryTier(options.maxMemoryBytes());
+  }
+
+  /**
+   * Opens (creating if needed) the cache in {@code directory}: removes stray temp files and foreign
+   * files, rebuilds the LRU order from modification times, and evicts down to the limit.
+   */
+  public static ChunkCache open(Path directory, ChunkCacheOptions options) throws IOException {
+    Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(options, "options");
+    ChunkCache cache = new ChunkCache(directory.toAbsolutePath(), options);
+    cache.recover();
+    return cache;
+  }
+
+  /** Opens with a disk limit and default options otherwise. */
+  public static ChunkCache open(Path directory, long maxDiskBytes) throws IOException {
+    return open(directory, ChunkCacheOptions.ofDiskLimit(maxDiskBytes));
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public ChunkCacheOptions options() {
+    return options;
+  }
+
+  /**
+   * The verified bytes of chunk {@code digest}: from memory, else from disk, else by running {@code
+   * loader} (once, however many threads ask concurrently) and storing the result.
+   *
+   * @throws DigestMismatchException if the loader returned bytes with another digest
+   * @throws IOException if the loader failed or the wait for a concurrent fetch timed out
+   */
+  public ByteBuffer get(Digest digest, ChunkLoader loader) throws IOException {
+    return ByteBuffer.wrap(request(digest, loader, false).data()).asReadOnlyBuffer();
+  }
+
+  /**
+   * Makes sure chunk {@code digest} is cached, fetching it if needed, and says how: {@link
+   * CacheOutcome#HIT} if it was cached already, {@link CacheOutcome#FETCHED} or {@link
+   * CacheOutcome#JOINED} if this call or a concurrent one fetched it. Listeners see these requests
+   * with {@code prefetch=true}.
+   */
+  public CacheOutcome prefetch(Digest digest, ChunkLoader loader) throws IOException {
+    return request(digest, loader, true).outcome();
+  }
+
+  /** True if the chunk is on disk now (it may be evicted right after). */
+  public boolean contains(Digest digest) {
+    synchronized (lock) {
+      return lru.containsKey(digest);
+    }
+  }
+
+  public void addListener(CacheListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeListener(CacheListener listener) {
+    listeners.remove(listener);
+  }
+
+  public CacheStats stats() {
+    long entries;
+    long bytes;
+    synchronized (lock) {
+      entries = lru.size();
+      bytes = diskBytes;
+    }
+    return new CacheStats(
+        hits.sum(),
+        memoryHits.sum(),
+        fetches.sum(),
+        joins.sum(),
+        failures.sum(),
+        corrupt.sum(),
+        evictions.sum(),
+        storeFailures.sum(),
+        fetchedBytes.sum(),
+        entries,
+        bytes);
+  }
+
+  /** Drops the memory tier; entries on disk stay for the next process. */
+  @Override
+  public void close() {
+    closed = true;
+    memory.clear();
+  }
+
+  // ---- request path --------------------------------------------------------------------------
+
+  private record Served(byte[] data, CacheOutcome outcome) {}
+
+  private Served request(Digest digest, ChunkLoader loader, boolean prefetch) throws IOException {
+    Objects.requireNonNull(digest, "digest");
+    Objects.requireNonNull(loader, "loader");
+    if (closed) {
+      throw new IOException("chunk cache " + directory + " is closed");
+    }
+    long start = System.nanoTime();
+    byte[] data = memory.get(digest);
+    if (data != null) {
+      synchronized (lock) {
+        lru.get(digest); // keeps the disk entry of a hot chunk young
+      }
+      hits.increment();
+      memoryHits.increment();
+      notify(digest, data.length, CacheOutcome.HIT, prefetch, start);
+      return new Served(data, CacheOutcome.HIT);
+    }
+    // Everything past the memory tier (disk read + verification, or fetch) runs once per chunk
+    // however many threads ask: FUSE readahead asks for the same 4 MiB chunk many times at once.
+    CompletableFuture<Served> mine = new CompletableFuture<>();
+    CompletableFuture<Served> running = inflight.putIfAbsent(digest, mine);
+    if (running != null) {
+      return join(digest, running, prefetch, start);
+    }
+    try {
+      Served served = loadOnce(digest, loader);
+      mine.complete(served);
+      notify(digest, served.data().length, served.outcome(), prefetch, start);
+      return served;
+    } catch (IOException | RuntimeException | Error e) {
+      failures.increment();
+      mine.completeExceptionally(e);
+      notify(digest, 0, CacheOutcome.FAILED, prefetch, start);
+      throw e;
+    } finally {
+      inflight.remove(digest, mine);
+    }
+  }
+
+  /** Disk (verified) or else the loader; run by exactly one thread per chunk at a time. */
+  private Served loadOnce(Digest digest, ChunkLoader loader) throws IOException {
+    // A flight that ended between our memory check and putIfAbsent left the chunk in memory.
+    byte[] data = memory.get(digest);
+    CacheOutcome outcome = CacheOutcome.HIT;
+    if (data == null) {
+      data = readVerified(digest);
+    }
+    if (data == null) {
+      outcome = CacheOutcome.FETCHED;
+      data = fetch(digest, loader);
+      store(digest, data);
+    } else {
+      hits.increment();
+    }
+    memory.put(digest, data);
+    return new Served(data, outcome);
+  }
+
+  private Served join(
+      Digest digest, CompletableFuture<Served> running, boolean prefetch, long start)
+      throws IOException {
+    try {
+      Served leader = running.get(options.joinTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      // Waiting for a disk read is still a hit; waiting for a fetch is a join.
+      CacheOutcome outcome =
+          leader.outcome() == CacheOutcome.HIT ? CacheOutcome.HIT : CacheOutcome.JOINED;
+      if (outcome == CacheOutcome.HIT) {
+        hits.increment();
+      } else {
+        joins.increment();
+      }
+      notify(digest, leader.data().length, outcome, prefetch, start);
+      return new Served(leader.data(), outcome);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for chunk " + digest);
+    } catch (TimeoutException e) {
+      failures.increment();
+      notify(digest, 0, CacheOutcome.FAILED, prefetch, start);
+      throw new IOException(
+          "timed out after " + options.joinTimeout() + " waiting for the fetch of chunk " + digest);
+    } catch (ExecutionException e) {
+      failures.increment();
+      notify(digest, 0, CacheOutcome.FAILED, prefetch, start);
+      throw new IOException(
+          "fetch of chunk " + digest + " failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  private byte[] fetch(Digest digest, ChunkLoader loader) throws IOException {
+    byte[] data = loader.load(digest);
+    if (data == null) {
+      throw new IOException("loader returned no data for chunk " + digest);
+    }
+    if (!loader.verifiesDigest()) {
+      Digest actual = sha256(data);
+      if (!actual.equals(digest)) {
+        throw new DigestMismatchException("fetched chunk", digest, actual);
+      }
+    }
+    fetches.increment();
+    fetchedBytes.add(data.length);
+    return data;
+  }
+
+  private void notify(Digest digest, long size, CacheOutcome outcome, boolean prefetch, long t0) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    CacheEvent event = new CacheEvent(digest, size, outcome, prefetch, System.nanoTime() - t0);
+    for (CacheListener l : listeners) {
+      try {
+        l.onRequest(event);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cache listener " + l + " failed on " + event, e);
+      }
+    }
+  }
+
+  // ---- disk ----------------------------------------------------------------------------------
+
+  Path entryPath(Digest digest) {
+    String hex = digest.hex();
+    return entriesDir.resolve(hex.substring(0, 2)).resolve(hex);
+  }
+
+  /** The entry's bytes if present and intact; deletes it and returns null if corrupt. */
+  private byte[] readVerified(Digest digest) throws IOException {
+    Path path = entryPath(digest);
+    EntryFormat.Read read;
+    try {
+      read = EntryFormat.read(path);
+    } catch (NoSuchFileException e) {
+      forget(digest);
+      return null;
+    }
+    if (read.data() == null) {
+      corrupt.increment();
+      LOG.log(
+          Level.WARNING,
+          "chunk cache entry "
+              + path
+              + " is corrupt ("
+              + read.problem()
+              + "); deleting it and fetching again");
+      synchronized (lock) {
+        Files.deleteIfExists(path);
+        removeFromLru(digest);
+      }
+      return null;
+    }
+    byte[] data = read.data();
+    synchronized (lock) {
+      if (lru.get(digest) == null) {
+        // Written by another process sharing the directory.
+        addToLru(digest, data.length + EntryFormat.TRAILER);
+      }
+    }
+    try {
+      Files.setLastModifiedTime(path, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (NoSuchFileException e) {
+      // evicted meanwhile; the bytes we hold are still good
+    }
+    return data;
+  }
+
+  private void forget(Digest digest) {
+    synchronized (lock) {
+      removeFromLru(digest);
+    }
+  }
+
+  private void store(Digest digest, byte[] data) {
+    long onDisk = (long) data.length + EntryFormat.TRAILER;
+    if (onDisk > options.maxDiskBytes()) {
+      storeFailures.increment();
+      return;
+    }
+    Path tmp =
+        tmpDir.resolve(
+            pid + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    try {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer[] parts = {ByteBuffer.wrap(data), EntryFormat.trailer(data)};
+        while (parts[1].hasRemaining()) {
+          ch.write(parts);
+        }
+      }
+      Path target = entryPath(digest);
+      Files.createDirectories(target.getParent());
+      synchronized (lock) {
+        moveAtomically(tmp, target);
+        addToLru(digest, onDisk);
+      }
+    } catch (IOException e) {
+      storeFailures.increment();
+      LOG.log(Level.WARNING, "could not store chunk " + digest + " in " + directory + ": " + e);
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // a stray temp file is removed at the next open
+      }
+    }
+  }
+
+  private static void moveAtomically(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cache directory does not support atomic rename: " + target, e);
+    }
+  }
+
+  /** Caller holds {@code lock}. */
+  private void addToLru(Digest digest, long size) {
+    Long previous = lru.put(digest, size);
+    diskBytes += size - (previous == null ? 0 : previous);
+    Iterator<Map.Entry<Digest, Long>> it = lru.entrySet().iterator();
+    while (diskBytes > options.maxDiskBytes() && it.hasNext()) {
+      Map.Entry<Digest, Long> eldest = it.next();
+      if (eldest.getKey().equals(digest) && lru.size() > 1) {
+        continue;
+      }
+      try {
+        Files.deleteIfExists(entryPath(eldest.getKey()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not evict " + entryPath(eldest.getKey()), e);
+      }
+      diskBytes -= eldest.getValue();
+      it.remove();
+      evictions.increment();
+    }
+  }
+
+  /** Caller holds {@code lock}. */
+  private void removeFromLru(Digest digest) {
+    Long size = lru.remove(digest);
+    if (size != null) {
+      diskBytes -= size;
+    }
+  }
+
+  private void recover() throws IOException {
+    Files.createDirectories(entriesDir);
+    Files.createDirectories(tmpDir);
+    try (DirectoryStream<Path> tmps = Files.newDirectoryStream(tmpDir)) {
+      for (Path t : tmps) {
+        if (isStray(t.getFileName().toString())) {
+          Files.deleteIfExists(t);
+        }
+      }
+    }
+    record Found(Digest digest, long size, FileTime time) {}
+    List<Found> found = new ArrayList<>();
+    try (DirectoryStream<Path> fans = Files.newDirectoryStream(entriesDir)) {
+      for (Path fan : fans) {
+        if (!Files.isDirectory(fan)) {
+          Files.deleteIfExists(fan);
+          continue;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(fan)) {
+          for (Path f : files) {
+            String name = f.getFileName().toString();
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            if (!a.isRegularFile()
+                || !HEX64.matcher(name).matches()
+                || !name.startsWith(fan.getFileName().toString())) {
+              LOG.log(Level.WARNING, "removing foreign file from chunk cache: " + f);
+              Files.deleteIfExists(f);
+              continue;
+            }
+            found.add(new Found(Digest.parse("sha256:" + name), a.size(), a.lastModifiedTime()));
+          }
+        }
+      }
+    }
+    found.sort(Comparator.comparing(Found::time));
+    synchronized (lock) {
+      for (Found f : found) {
+        addToLru(f.digest(), f.size());
+      }
+    }
+  }
+
+  /** A temp file is stray unless its name says it belongs to a live process. */
+  private boolean isStray(String name) {
+    int dash = name.indexOf('-');
+    if (dash <= 0 || !name.endsWith(".tmp")) {
+      return true;
+    }
+    try {
+      long owner = Long.parseLong(name.substring(0, dash));
+      return owner != pid && ProcessHandle.of(owner).map(p -> !p.isAlive()).orElse(true);
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
+  private static Digest sha256(byte[] data) {
+    return Digest.of(data);
+  }
+
+  @Override
+  public String toString() {
+    return "ChunkCache[" + directory + "]";
+  }
+}

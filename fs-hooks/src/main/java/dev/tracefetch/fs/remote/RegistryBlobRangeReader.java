@@ -1,0 +1,67 @@
+package dev.tracefetch.fs.remote;
+
+import dev.tracefetch.fs.estargz.BlobRangeReader;
+import dev.tracefetch.oci.image.Descriptor;
+import dev.tracefetch.oci.registry.RegistryClient;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * One layer blob read by HTTP range requests: what the eStargz reader needs to open a layer (footer
+ * + TOC) and the chunk source needs to fetch chunks, without downloading the blob.
+ */
+public final class RegistryBlobRangeReader implements BlobRangeReader {
+  private final RegistryClient client;
+  private final String repository;
+  private final Descriptor layer;
+
+  public RegistryBlobRangeReader(RegistryClient client, String repository, Descriptor layer) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.repository = Objects.requireNonNull(repository, "repository");
+    this.layer = Objects.requireNonNull(layer, "layer");
+  }
+
+  @Override
+  public byte[] read(long offset, int length) throws IOException {
+    if (offset < 0 || length < 0 || offset + length > layer.size()) {
+      throw new EOFException(
+          "range ["
+              + offset
+              + ", "
+              + (offset + length)
+              + ") outside layer "
+              + layer.digest()
+              + " of "
+              + layer.size()
+              + " bytes");
+    }
+    if (length == 0) {
+      return new byte[0];
+    }
+    byte[] data = client.fetchBlobRange(repository, layer.digest(), offset, length);
+    if (data.length != length) {
+      throw new EOFException(
+          "registry returned "
+              + data.length
+              + " of "
+              + length
+              + " bytes at offset "
+              + offset
+              + " of layer "
+              + layer.digest()
+              + " in "
+              + repository);
+    }
+    return data;
+  }
+
+  @Override
+  public long size() {
+    return layer.size();
+  }
+
+  public Descriptor layer() {
+    return layer;
+  }
+}
