@@ -1,0 +1,225 @@
+import dev.tracefetch.store.TraceStoreApplication;
+import dev.tracefetch.store.plan.PlanRecomputer;
+import dev.tracefetch.store.support.Http;
+import dev.tracefetch.store.support.TestPostgres;
+import dev.tracefetch.store.support.TestTraces;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Load on a running trace-store (see the trace-store section of the top-level README): concurrent
+ * uploads of distinct 20,000-event traces of one app and image, then concurrent fetches of that
+ * image's cached plan. Client and server share the machine. Not a test: it prints figures. Run it
+ * with {@code bench/trace-store/run}.
+ *
+ * <p>Arguments: [uploads] [events per trace] [clients] [plan-fetch seconds]
+ */
+public final class StoreLoadBenchmark {
+  private static final String ADMIN = "bench-admin-token-0123456789abcdef";
+
+  public static void main(String[] args) throws Exception {
+    int uploads = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int events = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+    int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    int planSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+
+    System.out.printf(
+        Locale.ROOT,
+        "uploads=%d events/trace=%d clients=%d cores=%d java %s%n",
+        uploads, events, clients, Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+
+    // Distinct files: one generated start, varied per upload in its last events and its host.
+    long genStart = System.nanoTime();
+    var base = TestTraces.large("bench", TestTraces.IMAGE_A, 1, events);
+    List<byte[]> files = new ArrayList<>(uploads);
+    long totalBytes = 0;
+    for (int i = 0; i < uploads; i++) {
+      var variant = TestTraces.large("bench", TestTraces.IMAGE_A, 1000 + i, 64);
+      var trace = base.toBuilder();
+      for (int e = 0; e < 64; e++) {
+        trace.setEvents(events - 64 + e, variant.getEvents(e));
+      }
+      trace.getContextBuilder().setHost("node-" + i);
+      byte[] file = TestTraces.file(trace.build());
+      totalBytes += file.length;
+      files.add(file);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "generated %d trace files, mean %.0f KiB, in %.1f s%n",
+        uploads, totalBytes / 1024.0 / uploads, (System.nanoTime() - genStart) / 1e9);
+
+    TestPostgres.Database db = TestPostgres.freshDatabase("bench");
+    try (ConfigurableApplicationContext store =
+        new SpringApplicationBuilder(TraceStoreApplication.class)
+            .run(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--tracestore.grpc.port=0",
+                "--tracestore.grpc.address=127.0.0.1",
+                "--tracestore.auth.admin-token=" + ADMIN,
+                "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.user(),
+                "--spring.datasource.password=" + db.password(),
+                "--logging.level.root=warn")) {
+      Http http = new Http(((WebServerApplicationContext) store).getWebServer().getPort());
+      // Warm-up: JIT, pools, plan cache.
+      for (int i = 0; i < 3; i++) {
+        http.get("/api/v1/apps", ADMIN);
+      }
+
+      AtomicInteger next = new AtomicInteger();
+      long ingestStart = System.nanoTime();
+      long[] uploadLatencies =
+          run(clients, () -> {
+            int i = next.getAndIncrement();
+            if (i >= uploads) {
+              return -1;
+            }
+            long t0 = System.nanoTime();
+            Http.Response r = http.upload(files.get(i), ADMIN);
+            if (r.status() != 201) {
+              throw new IllegalStateException("upload " + i + ": " + r.status() + " " + r.text());
+            }
+            return System.nanoTime() - t0;
+          });
+      double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
+      report("upload", uploadLatencies, ingestSeconds);
+      System.out.printf(
+          Locale.ROOT, "  ingest: %.1f MiB/s of trace files%n", totalBytes / 1048576.0 / ingestSeconds);
+
+      long settleStart = System.nanoTime();
+      store.getBean(PlanRecomputer.class).awaitIdle(Duration.ofMinutes(30));
+      System.out.printf(
+          Locale.ROOT,
+          "plan settled %.1f s after the last upload%n",
+          (System.nanoTime() - settleStart) / 1e9);
+
+      String planPath = "/api/v1/apps/bench/images/" + TestTraces.IMAGE_A + "/plan";
+      Http.Response plan = http.get(planPath, ADMIN, "application/x-protobuf");
+      System.out.printf(
+          Locale.ROOT,
+          "plan: %d bytes, version %s%n",
+          plan.body().length,
+          plan.headers().firstValue("Tracefetch-Plan-Version").orElse("?"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(planSeconds).toNanos();
+      long fetchStart = System.nanoTime();
+      long[] fetchLatencies =
+          run(clients, () -> {
+            if (System.nanoTime() > deadline) {
+              return -1;
+            }
+            long t0 = System.nanoTime();
+            Http.Response r = http.get(planPath, ADMIN, "application/x-protobuf");
+            if (r.status() != 200) {
+              throw new IllegalStateException("plan fetch: " + r.status() + " " + r.text());
+            }
+            return System.nanoTime() - t0;
+          });
+      report("plan fetch", fetchLatencies, (System.nanoTime() - fetchStart) / 1e9);
+      apacheBench(http, planPath, clients, planSeconds);
+    }
+  }
+
+  /**
+   * The same plan fetches with ApacheBench when it is installed (apache2-utils): a C client takes
+   * far less of the shared CPU than the JDK client, so this is closer to what the server can do.
+   */
+  private static void apacheBench(Http http, String planPath, int clients, int seconds)
+      throws Exception {
+    boolean present =
+        Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, "ab")));
+    if (!present) {
+      System.out.println("ab (apache2-utils) not installed: skipping the ApacheBench run");
+      return;
+    }
+    String url = http.request(planPath, null).build().uri().toString();
+    Process ab =
+        new ProcessBuilder(
+                "ab", "-k", "-q", "-c", String.valueOf(clients), "-t", String.valueOf(seconds),
+                "-n", "10000000", "-H", "Authorization: Bearer " + ADMIN,
+                "-H", "Accept: application/x-protobuf", url)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(ab.getInputStream().readAllBytes());
+    ab.waitFor();
+    System.out.println("plan fetch with ApacheBench (-k -c " + clients + "):");
+    out.lines()
+        .filter(
+            l ->
+                l.startsWith("Complete requests")
+                    || l.startsWith("Failed requests")
+                    || l.startsWith("Non-2xx")
+                    || l.startsWith("Requests per second")
+                    || l.matches("\\s+(50|95|99|100)%.*"))
+        .forEach(l -> System.out.println("  " + l.strip()));
+  }
+
+  interface Step {
+    /** One request's latency in nanoseconds, or -1 when there is nothing left to do. */
+    long run() throws Exception;
+  }
+
+  private static long[] run(int clients, Step step) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<List<Long>>> futures = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  List<Long> mine = new ArrayList<>();
+                  for (long nanos; (nanos = step.run()) >= 0; ) {
+                    mine.add(nanos);
+                  }
+                  return mine;
+                }));
+      }
+      List<Long> all = new ArrayList<>();
+      for (Future<List<Long>> f : futures) {
+        all.addAll(f.get());
+      }
+      return all.stream().mapToLong(Long::longValue).sorted().toArray();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void report(String what, long[] sorted, double seconds) {
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d requests in %.1f s = %.0f/s; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        what,
+        sorted.length,
+        seconds,
+        sorted.length / seconds,
+        pct(sorted, 0.50),
+        pct(sorted, 0.95),
+        pct(sorted, 0.99),
+        sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+  }
+
+  private static double pct(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+    return sorted[Math.max(0, i)] / 1e6;
+  }
+
+  private StoreLoadBenchmark() {}
+}

@@ -1,0 +1,198 @@
+package dev.tracefetch.store.trace;
+
+import dev.tracefetch.api.files.FileFormatException;
+import dev.tracefetch.api.files.ReadLimits;
+import dev.tracefetch.api.files.TraceFiles;
+import dev.tracefetch.api.v1.Trace;
+import dev.tracefetch.store.auth.Caller;
+import dev.tracefetch.store.auth.Scope;
+import dev.tracefetch.store.catalog.Catalog;
+import dev.tracefetch.store.catalog.CatalogRepository;
+import dev.tracefetch.store.catalog.ImageRef;
+import dev.tracefetch.store.error.InvalidInputException;
+import dev.tracefetch.store.error.NotFoundException;
+import dev.tracefetch.store.error.PermissionDeniedException;
+import dev.tracefetch.store.error.TooLargeException;
+import dev.tracefetch.store.error.UnauthenticatedException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Accepts, finds and deletes traces; the one place both REST and gRPC go through.
+ *
+ * <p>An upload is parsed and validated before any database work, then stored in one transaction
+ * (app row, image row, trace row): a failure leaves nothing behind, and a file that was uploaded
+ * before is answered with the existing id. Ranking and plan merging happen after commit, driven by
+ * {@link ImageTracesChanged}.
+ */
+@Service
+public class TraceService {
+  private static final Logger log = LoggerFactory.getLogger(TraceService.class);
+
+  private final TraceRepository traces;
+  private final CatalogRepository catalogRepository;
+  private final Catalog catalog;
+  private final UploadProperties limits;
+  private final UploadMetrics metrics;
+  private final ApplicationEventPublisher events;
+  private final TransactionTemplate tx;
+  private final Clock clock;
+
+  public TraceService(
+      TraceRepository traces,
+      CatalogRepository catalogRepository,
+      Catalog catalog,
+      UploadProperties limits,
+      UploadMetrics metrics,
+      ApplicationEventPublisher events,
+      TransactionTemplate tx,
+      Clock clock) {
+    this.traces = traces;
+    this.catalogRepository = catalogRepository;
+    this.catalog = catalog;
+    this.limits = limits;
+    this.metrics = metrics;
+    this.events = events;
+    this.tx = tx;
+    this.clock = clock;
+  }
+
+  /** Maximum accepted trace file size in bytes, for transports that read the body. */
+  public long maxUploadBytes() {
+    return limits.maxBytes();
+  }
+
+  /**
+   * Stores one trace file uploaded by {@code caller}.
+   *
+   * @throws InvalidInputException the file is not a readable, sensible trace (with the reason)
+   * @throws TooLargeException the file is larger than {@code tracestore.upload.max-size}
+   * @throws PermissionDeniedException the caller may not upload traces of the trace's app
+   */
+  public UploadOutcome upload(byte[] file, Caller caller) {
+    long started = System.nanoTime();
+    try {
+      caller.require(Scope.UPLOAD);
+    } catch (UnauthenticatedException e) {
+      metrics.rejected(UploadMetrics.Rejection.UNAUTHENTICATED);
+      throw e;
+    } catch (PermissionDeniedException e) {
+      metrics.rejected(UploadMetrics.Rejection.FORBIDDEN);
+      throw e;
+    }
+    if (file.length > limits.maxBytes()) {
+      metrics.rejected(UploadMetrics.Rejection.TOO_LARGE);
+      throw new TooLargeException(limits.maxBytes());
+    }
+    Trace trace = parse(file);
+    TraceMetadata meta;
+    try {
+      meta = TraceMetadata.of(trace, file);
+    } catch (InvalidInputException e) {
+      metrics.rejected(UploadMetrics.Rejection.INVALID);
+      throw e;
+    }
+    try {
+      caller.requireUploadFor(meta.app());
+    } catch (PermissionDeniedException e) {
+      metrics.rejected(UploadMetrics.Rejection.FORBIDDEN);
+      throw e;
+    }
+    Instant uploadedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    UploadOutcome outcome = tx.execute(status -> store(meta, file, uploadedAt));
+    metrics.accepted(outcome.duplicate(), file.length, System.nanoTime() - started);
+    log.info(
+        "trace {} id={} app={} image={} bytes={} events={} caller={}",
+        outcome.duplicate() ? "duplicate" : "stored",
+        outcome.id(),
+        meta.app(),
+        meta.manifestDigest(),
+        file.length,
+        meta.eventCount(),
+        caller.name());
+    return outcome;
+  }
+
+  private UploadOutcome store(TraceMetadata meta, byte[] file, Instant uploadedAt) {
+    long appId = catalogRepository.ensureApp(meta.app());
+    long imageId =
+        catalogRepository.ensureImage(appId, meta.manifestDigest(), meta.imageReference());
+    UUID id = UUID.randomUUID();
+    if (traces.insertIfAbsent(id, imageId, meta, file, uploadedAt)) {
+      events.publishEvent(new ImageTracesChanged(imageId));
+      return new UploadOutcome(id, meta.contentDigest(), false, meta.app(), meta.manifestDigest());
+    }
+    UUID existing =
+        traces
+            .findIdByContentDigest(meta.contentDigest())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "trace with content digest "
+                            + meta.contentDigest()
+                            + " conflicted on insert but cannot be found"));
+    return new UploadOutcome(
+        existing, meta.contentDigest(), true, meta.app(), meta.manifestDigest());
+  }
+
+  private Trace parse(byte[] file) {
+    try {
+      return TraceFiles.read(file, new ReadLimits(limits.maxPayloadSize().toBytes()));
+    } catch (FileFormatException e) {
+      metrics.rejected(UploadMetrics.Rejection.MALFORMED);
+      throw new InvalidInputException("Unreadable trace file", e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      metrics.rejected(UploadMetrics.Rejection.MALFORMED);
+      throw new InvalidInputException(
+          "Unreadable trace file", "cannot read trace file: " + e.getMessage(), e);
+    }
+  }
+
+  public TraceRecord find(String id) {
+    return traces.find(parseId(id)).orElseThrow(() -> NotFoundException.trace(id));
+  }
+
+  public byte[] file(String id) {
+    return traces.fileBytes(parseId(id)).orElseThrow(() -> NotFoundException.trace(id));
+  }
+
+  /** Traces of one image, best ranked first. */
+  public List<TraceRecord> ranked(String app, String manifestDigest) {
+    ImageRef image = catalog.image(app, manifestDigest);
+    return traces.listRanked(image.id());
+  }
+
+  /** Deletes a trace; the plan of its image is recomputed without it. */
+  public void delete(String id) {
+    UUID uuid = parseId(id);
+    Optional<Long> imageId =
+        tx.execute(
+            status -> {
+              Optional<Long> deleted = traces.delete(uuid);
+              deleted.ifPresent(image -> events.publishEvent(new ImageTracesChanged(image)));
+              return deleted;
+            });
+    if (imageId.isEmpty()) {
+      throw NotFoundException.trace(id);
+    }
+    log.info("trace deleted id={}", id);
+  }
+
+  private static UUID parseId(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw NotFoundException.trace(id);
+    }
+  }
+}
