@@ -126,6 +126,8 @@ public final class Mount implements AutoCloseable {
       lazyUnmountQuietly(mp);
       throw new MountException("mounting " + mp + ": cannot read the mount table: " + e, e);
     }
+    // INIT is served by the loop, so libfuse has installed its signal handlers by now.
+    JvmSignals.reclaim();
     LOG.log(Level.INFO, "mounted " + mp + " with " + String.join(" ", args));
     Mount mount = new Mount(mp, adapter, loop, loopDone);
     LIVE.add(mount);

@@ -1,9 +1,9 @@
 package dev.tracefetch.recorder.cli;
 
+import dev.tracefetch.cli.Cli;
 import dev.tracefetch.cli.NotYetImplemented;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -91,6 +91,6 @@ public final class RecordTraceCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new RecordTraceCommand()).execute(args));
+    System.exit(Cli.execute(new RecordTraceCommand(), args));
   }
 }

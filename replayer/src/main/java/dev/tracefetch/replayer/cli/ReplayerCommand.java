@@ -1,5 +1,6 @@
 package dev.tracefetch.replayer.cli;
 
+import dev.tracefetch.cli.Cli;
 import dev.tracefetch.cli.NotYetImplemented;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Parameters;
     version = "replayer 0.1.0",
     description = "Mount images lazily and replay start-up traces on the node.",
     subcommands = {
-      ReplayerCommand.Mount.class,
-      ReplayerCommand.Umount.class,
+      MountCommand.class,
+      UmountCommand.class,
       ReplayerCommand.PrefetchAll.class,
       ReplayerCommand.Hook.class,
       ReplayerCommand.Stats.class
@@ -28,36 +29,6 @@ public final class ReplayerCommand implements Callable<Integer> {
   public Integer call() {
     CommandLine.usage(this, System.err);
     return 2;
-  }
-
-  /** Mounts an image lazily in the foreground until SIGINT/SIGTERM. */
-  @Command(
-      name = "mount",
-      mixinStandardHelpOptions = true,
-      description = "Mount IMAGE at MOUNTPOINT.")
-  static final class Mount implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IMAGE")
-    String image;
-
-    @Parameters(index = "1", paramLabel = "MOUNTPOINT")
-    String mountpoint;
-
-    @Override
-    public Integer call() {
-      return NotYetImplemented.report("replayer mount");
-    }
-  }
-
-  /** Releases a mount left by a stopped or killed node process. */
-  @Command(name = "umount", mixinStandardHelpOptions = true, description = "Unmount MOUNTPOINT.")
-  static final class Umount implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MOUNTPOINT")
-    String mountpoint;
-
-    @Override
-    public Integer call() {
-      return NotYetImplemented.report("replayer umount");
-    }
   }
 
   /** Fetches every chunk of every layer in parallel instead of lazily. */
@@ -100,6 +71,6 @@ public final class ReplayerCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ReplayerCommand()).execute(args));
+    System.exit(Cli.execute(new ReplayerCommand(), args));
   }
 }

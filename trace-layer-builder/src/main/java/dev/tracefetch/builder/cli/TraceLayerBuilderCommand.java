@@ -1,5 +1,6 @@
 package dev.tracefetch.builder.cli;
 
+import dev.tracefetch.cli.Cli;
 import dev.tracefetch.cli.NotYetImplemented;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -91,6 +92,6 @@ public final class TraceLayerBuilderCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TraceLayerBuilderCommand()).execute(args));
+    System.exit(Cli.execute(new TraceLayerBuilderCommand(), args));
   }
 }

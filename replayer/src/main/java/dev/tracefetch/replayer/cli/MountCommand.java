@@ -1,0 +1,118 @@
+package dev.tracefetch.replayer.cli;
+
+import dev.tracefetch.cli.DurationConverter;
+import dev.tracefetch.cli.ExitCodes;
+import dev.tracefetch.cli.SizeConverter;
+import dev.tracefetch.oci.image.ImageReference;
+import dev.tracefetch.oci.registry.RegistryClient;
+import dev.tracefetch.oci.registry.auth.DockerConfigCredentials;
+import dev.tracefetch.replayer.mount.LazyImageMount;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code replayer mount}: mounts an image lazily in the foreground until SIGINT/SIGTERM (or until
+ * the mount is released from outside), then unmounts cleanly.
+ */
+@Command(
+    name = "mount",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Mount IMAGE lazily at MOUNTPOINT (read-only) and serve it until SIGINT/SIGTERM.",
+      "Only manifests, configs and eStargz TOCs are read at mount time; file data is fetched",
+      "chunk by chunk on first read into a content-addressed cache shared by all mounts."
+    })
+final class MountCommand implements Callable<Integer> {
+  @Parameters(
+      index = "0",
+      paramLabel = "IMAGE",
+      description = "Image reference, e.g. host:5000/app:tag.")
+  String image;
+
+  @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "Existing empty directory.")
+  Path mountPoint;
+
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description = "Chunk cache directory shared by mounts (default: ${DEFAULT-VALUE}).",
+      defaultValue = "/var/cache/tracefetch/chunks")
+  Path cacheDir;
+
+  @Option(
+      names = "--cache-size",
+      paramLabel = "SIZE",
+      description = "Cache size limit, LRU-evicted (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10G",
+      converter = SizeConverter.class)
+  long cacheSize;
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST",
+      description = "Registry reached over plain HTTP (loopback registries always are).")
+  List<String> insecureRegistries = List.of();
+
+  @Option(
+      names = "--fetch-timeout",
+      paramLabel = "DURATION",
+      description =
+          "A read that cannot be served within this fails with EIO (default: ${DEFAULT-VALUE}).",
+      defaultValue = "30s",
+      converter = DurationConverter.class)
+  Duration fetchTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    ImageReference reference;
+    try {
+      reference = ImageReference.parse(image);
+    } catch (IllegalArgumentException e) {
+      System.err.println("replayer mount: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    RegistryClient client =
+        RegistryClient.builder(reference.registry())
+            .insecureRegistries(insecureRegistries)
+            .credentials(DockerConfigCredentials.loadDefault())
+            .build();
+    LazyImageMount mount =
+        LazyImageMount.open(
+            client,
+            reference,
+            mountPoint,
+            new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout));
+    CountDownLatch released = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                mount.close();
+              } catch (Exception e) {
+                System.err.println("replayer mount: " + e.getMessage());
+              } finally {
+                released.countDown();
+              }
+            },
+            "replayer-unmount");
+    Runtime.getRuntime().addShutdownHook(hook);
+    System.err.printf(
+        "mounted %s (%s) at %s; Ctrl-C or 'replayer umount %s' to release%n",
+        reference, mount.manifest().digest(), mount.mountPoint(), mount.mountPoint());
+    while (mount.isMounted() && !released.await(1, TimeUnit.SECONDS)) {
+      // Serve until a signal runs the hook or the mount is released from outside.
+    }
+    if (released.getCount() > 0) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      mount.close();
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.tracefetch.replayer.mount;
+
+import dev.tracefetch.fs.cache.ChunkCache;
+import dev.tracefetch.fs.cache.ChunkCacheOptions;
+import dev.tracefetch.fs.fuse.Mount;
+import dev.tracefetch.fs.fuse.MountException;
+import dev.tracefetch.fs.fuse.MountOptions;
+import dev.tracefetch.fs.image.InvalidImageException;
+import dev.tracefetch.fs.lazy.ImageFileSystem;
+import dev.tracefetch.fs.lazy.TimeLimitedChunkSource;
+import dev.tracefetch.fs.remote.RemoteImage;
+import dev.tracefetch.oci.image.ImageManifest;
+import dev.tracefetch.oci.image.ImageReference;
+import dev.tracefetch.oci.image.Platform;
+import dev.tracefetch.oci.image.RawManifest;
+import dev.tracefetch.oci.registry.RegistryClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+
+/**
+ * One image mounted lazily on this node: the registry client, the shared chunk cache, the remote
+ * image (manifests and TOCs only) and the FUSE mount, owned together so that closing releases all
+ * of them in reverse order. This is the object the replayer will attach prefetch and recording to.
+ */
+public final class LazyImageMount implements AutoCloseable {
+  private final ImageReference reference;
+  private final RawManifest manifest;
+  private final Mount mount;
+  private final ChunkCache cache;
+  private final Deque<AutoCloseable> resources;
+
+  private LazyImageMount(
+      ImageReference reference,
+      RawManifest manifest,
+      Mount mount,
+      ChunkCache cache,
+      Deque<AutoCloseable> resources) {
+    this.reference = reference;
+    this.manifest = manifest;
+    this.mount = mount;
+    this.cache = cache;
+    this.resources = resources;
+  }
+
+  /** What a mount needs besides the image: where the cache lives and how long a read may wait. */
+  public record Settings(Path cacheDir, long cacheSizeBytes, Duration fetchTimeout) {
+    public Settings {
+      Objects.requireNonNull(cacheDir, "cacheDir");
+      Objects.requireNonNull(fetchTimeout, "fetchTimeout");
+      if (cacheSizeBytes <= 0) {
+        throw new IllegalArgumentException("cache size must be > 0, got " + cacheSizeBytes);
+      }
+    }
+  }
+
+  /**
+   * Resolves {@code reference} (following an index to the host platform), reads the layers' TOCs
+   * and mounts the merged image at {@code mountPoint}. Nothing is left behind on failure.
+   *
+   * @param client a client for the reference's registry; closed with this mount
+   */
+  public static LazyImageMount open(
+      RegistryClient client, ImageReference reference, Path mountPoint, Settings settings)
+      throws IOException, InvalidImageException, MountException {
+    Deque<AutoCloseable> resources = new ArrayDeque<>();
+    resources.push(client);
+    try {
+      RawManifest raw =
+          client
+              .imageStore(reference.repository())
+              .resolveImage(reference.reference(), Platform.host());
+      ImageManifest manifest = (ImageManifest) raw.parse();
+      ChunkCache cache =
+          ChunkCache.open(
+              settings.cacheDir(), ChunkCacheOptions.ofDiskLimit(settings.cacheSizeBytes()));
+      resources.push(cache);
+      Path workDir = Files.createTempDirectory(settings.cacheDir(), ".layers-");
+      resources.push(() -> deleteTree(workDir));
+      RemoteImage image = RemoteImage.open(client, reference.repository(), manifest, workDir);
+      resources.push(image);
+      TimeLimitedChunkSource source =
+          new TimeLimitedChunkSource(image.source(), settings.fetchTimeout());
+      resources.push(source);
+      ImageFileSystem fs = new ImageFileSystem(image.tree(), source, cache);
+      Mount mount =
+          Mount.mount(
+              fs,
+              mountPoint,
+              MountOptions.defaults().withFsName("tracefetch:" + reference.repository()));
+      resources.push(mount);
+      return new LazyImageMount(reference, raw, mount, cache, resources);
+    } catch (Exception e) {
+      closeAll(resources, e);
+      throw e;
+    }
+  }
+
+  public ImageReference reference() {
+    return reference;
+  }
+
+  /** The exact manifest that is mounted (after following an index). */
+  public RawManifest manifest() {
+    return manifest;
+  }
+
+  public Path mountPoint() {
+    return mount.mountPoint();
+  }
+
+  public ChunkCache cache() {
+    return cache;
+  }
+
+  /** False once the kernel mount is gone (closed here, or unmounted from outside). */
+  public boolean isMounted() {
+    return mount.isMounted();
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException failure = new IOException("releasing the mount at " + mount.mountPoint());
+    closeAll(resources, failure);
+    if (failure.getSuppressed().length > 0) {
+      throw failure;
+    }
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources, Exception failure) {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
