@@ -1,10 +1,10 @@
 package dev.tracefetch.fs.remote;
 
-import dev.tracefetch.fs.estargz.BlobRangeReader;
-import dev.tracefetch.fs.estargz.ChunkDecoder;
-import dev.tracefetch.fs.estargz.EstargzChunk;
 import dev.tracefetch.fs.image.ChunkKey;
 import dev.tracefetch.fs.lazy.ChunkSource;
+import dev.tracefetch.layer.estargz.BlobRangeReader;
+import dev.tracefetch.layer.estargz.ChunkDecoder;
+import dev.tracefetch.layer.estargz.EstargzChunk;
 import java.io.IOException;
 import java.util.Objects;
 

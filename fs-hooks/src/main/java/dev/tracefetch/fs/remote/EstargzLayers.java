@@ -1,16 +1,16 @@
 package dev.tracefetch.fs.remote;
 
-import dev.tracefetch.fs.estargz.Estargz;
-import dev.tracefetch.fs.estargz.EstargzChunk;
-import dev.tracefetch.fs.estargz.EstargzFile;
-import dev.tracefetch.fs.estargz.EstargzIndex;
-import dev.tracefetch.fs.estargz.TocEntry;
 import dev.tracefetch.fs.image.ChunkKey;
 import dev.tracefetch.fs.image.ChunkRef;
 import dev.tracefetch.fs.image.EntryType;
 import dev.tracefetch.fs.image.Layer;
 import dev.tracefetch.fs.image.LayerEntry;
 import dev.tracefetch.fs.image.Xattrs;
+import dev.tracefetch.layer.estargz.Estargz;
+import dev.tracefetch.layer.estargz.EstargzChunk;
+import dev.tracefetch.layer.estargz.EstargzFile;
+import dev.tracefetch.layer.estargz.EstargzIndex;
+import dev.tracefetch.layer.estargz.TocEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

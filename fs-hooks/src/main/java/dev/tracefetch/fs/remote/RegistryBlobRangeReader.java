@@ -1,6 +1,6 @@
 package dev.tracefetch.fs.remote;
 
-import dev.tracefetch.fs.estargz.BlobRangeReader;
+import dev.tracefetch.layer.estargz.BlobRangeReader;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.registry.RegistryClient;
 import java.io.EOFException;

@@ -1,9 +1,5 @@
 package dev.tracefetch.fs.remote;
 
-import dev.tracefetch.fs.estargz.Estargz;
-import dev.tracefetch.fs.estargz.EstargzIndex;
-import dev.tracefetch.fs.estargz.EstargzLimits;
-import dev.tracefetch.fs.estargz.EstargzReader;
 import dev.tracefetch.fs.image.InvalidImageException;
 import dev.tracefetch.fs.image.Layer;
 import dev.tracefetch.fs.image.MergedTree;
@@ -11,7 +7,11 @@ import dev.tracefetch.fs.lazy.ChunkSource;
 import dev.tracefetch.fs.local.LocalChunkSource;
 import dev.tracefetch.fs.local.LocalLayer;
 import dev.tracefetch.fs.local.TarLayerIndexer;
-import dev.tracefetch.fs.tar.LayerCompression;
+import dev.tracefetch.layer.estargz.Estargz;
+import dev.tracefetch.layer.estargz.EstargzIndex;
+import dev.tracefetch.layer.estargz.EstargzLimits;
+import dev.tracefetch.layer.estargz.EstargzReader;
+import dev.tracefetch.layer.tar.LayerCompression;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.ImageManifest;
 import dev.tracefetch.oci.registry.RegistryClient;

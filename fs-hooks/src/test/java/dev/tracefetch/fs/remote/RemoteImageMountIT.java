@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tracefetch.fs.cache.ChunkCache;
-import dev.tracefetch.fs.estargz.EstargzIndex;
-import dev.tracefetch.fs.estargz.EstargzResult;
-import dev.tracefetch.fs.estargz.EstargzWriter;
 import dev.tracefetch.fs.fuse.Mount;
 import dev.tracefetch.fs.fuse.MountOptions;
 import dev.tracefetch.fs.image.ChunkRef;
 import dev.tracefetch.fs.image.TreeNode;
 import dev.tracefetch.fs.lazy.ImageFileSystem;
 import dev.tracefetch.fs.lazy.TimeLimitedChunkSource;
+import dev.tracefetch.layer.estargz.EstargzIndex;
+import dev.tracefetch.layer.estargz.EstargzResult;
+import dev.tracefetch.layer.estargz.EstargzWriter;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.image.ImageManifest;

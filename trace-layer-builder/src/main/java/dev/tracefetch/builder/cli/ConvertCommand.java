@@ -11,7 +11,7 @@ import dev.tracefetch.cli.ExitCodes;
 import dev.tracefetch.cli.JsonOutput;
 import dev.tracefetch.cli.ProgressBar;
 import dev.tracefetch.cli.SizeConverter;
-import dev.tracefetch.fs.estargz.Estargz;
+import dev.tracefetch.layer.estargz.Estargz;
 import dev.tracefetch.oci.image.ContentNotFoundException;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.ImageSource;

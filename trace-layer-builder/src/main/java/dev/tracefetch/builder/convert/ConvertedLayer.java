@@ -1,6 +1,6 @@
 package dev.tracefetch.builder.convert;
 
-import dev.tracefetch.fs.tar.LayerCompression;
+import dev.tracefetch.layer.tar.LayerCompression;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.registry.BlobPushResult;

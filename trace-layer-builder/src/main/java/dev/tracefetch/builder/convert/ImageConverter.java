@@ -2,8 +2,8 @@ package dev.tracefetch.builder.convert;
 
 import dev.tracefetch.builder.transfer.ImageEndpoint;
 import dev.tracefetch.builder.transfer.ImageRepository;
-import dev.tracefetch.fs.estargz.Estargz;
-import dev.tracefetch.fs.estargz.EstargzWriter;
+import dev.tracefetch.layer.estargz.Estargz;
+import dev.tracefetch.layer.estargz.EstargzWriter;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.image.ImageConfig;

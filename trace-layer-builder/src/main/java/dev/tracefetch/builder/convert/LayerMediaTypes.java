@@ -1,6 +1,6 @@
 package dev.tracefetch.builder.convert;
 
-import dev.tracefetch.fs.estargz.Estargz;
+import dev.tracefetch.layer.estargz.Estargz;
 import dev.tracefetch.oci.image.MediaTypes;
 import java.util.LinkedHashMap;
 import java.util.List;

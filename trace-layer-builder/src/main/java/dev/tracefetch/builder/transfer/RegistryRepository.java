@@ -1,6 +1,6 @@
 package dev.tracefetch.builder.transfer;
 
-import dev.tracefetch.fs.estargz.BlobRangeReader;
+import dev.tracefetch.layer.estargz.BlobRangeReader;
 import dev.tracefetch.oci.image.ContentNotFoundException;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.Digest;

@@ -10,7 +10,7 @@ import dev.tracefetch.builder.testing.MixedImage;
 import dev.tracefetch.builder.testing.MixedImage.Encoding;
 import dev.tracefetch.builder.testing.RootfsTree;
 import dev.tracefetch.builder.testing.Tools;
-import dev.tracefetch.fs.estargz.Estargz;
+import dev.tracefetch.layer.estargz.Estargz;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.ImageConfig;
 import dev.tracefetch.oci.image.ImageManifest;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracefetch.builder.testing.MixedImage;
 import dev.tracefetch.builder.testing.MixedImage.Encoding;
-import dev.tracefetch.fs.tar.LayerCompression;
-import dev.tracefetch.fs.tar.TarFormatException;
+import dev.tracefetch.layer.tar.LayerCompression;
+import dev.tracefetch.layer.tar.TarFormatException;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.testing.TestEntry;
 import dev.tracefetch.oci.testing.TestLayer;

@@ -2,7 +2,7 @@ package dev.tracefetch.builder.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tracefetch.fs.estargz.Estargz;
+import dev.tracefetch.layer.estargz.Estargz;
 import dev.tracefetch.oci.image.MediaTypes;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,14 +2,14 @@ package dev.tracefetch.builder.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tracefetch.fs.estargz.BlobRangeReader;
-import dev.tracefetch.fs.estargz.ChunkDecoder;
-import dev.tracefetch.fs.estargz.Estargz;
-import dev.tracefetch.fs.estargz.EstargzChunk;
-import dev.tracefetch.fs.estargz.EstargzFile;
-import dev.tracefetch.fs.estargz.EstargzIndex;
-import dev.tracefetch.fs.estargz.EstargzReader;
-import dev.tracefetch.fs.estargz.TocEntryType;
+import dev.tracefetch.layer.estargz.BlobRangeReader;
+import dev.tracefetch.layer.estargz.ChunkDecoder;
+import dev.tracefetch.layer.estargz.Estargz;
+import dev.tracefetch.layer.estargz.EstargzChunk;
+import dev.tracefetch.layer.estargz.EstargzFile;
+import dev.tracefetch.layer.estargz.EstargzIndex;
+import dev.tracefetch.layer.estargz.EstargzReader;
+import dev.tracefetch.layer.estargz.TocEntryType;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.Digest;
 import java.io.ByteArrayInputStream;

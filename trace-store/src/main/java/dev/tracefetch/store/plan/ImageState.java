@@ -1,6 +1,6 @@
 package dev.tracefetch.store.plan;
 
-import dev.tracefetch.store.ranking.RankingState;
+import dev.tracefetch.planner.RankingState;
 import java.util.Map;
 
 /**

@@ -1,6 +1,6 @@
 package dev.tracefetch.store.plan;
 
-import dev.tracefetch.store.ranking.ImagePlanner;
+import dev.tracefetch.planner.ImagePlanner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

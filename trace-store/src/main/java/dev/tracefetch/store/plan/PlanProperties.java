@@ -1,6 +1,6 @@
 package dev.tracefetch.store.plan;
 
-import dev.tracefetch.store.ranking.RankingSettings;
+import dev.tracefetch.planner.RankingSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;

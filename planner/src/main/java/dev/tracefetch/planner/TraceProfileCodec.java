@@ -1,0 +1,376 @@
+package dev.tracefetch.planner;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The stored form of a {@link TraceProfile}: what the trace store keeps next to each trace so that
+ * a restart or a cache miss rebuilds a {@link RankingState} without decoding a single trace.
+ *
+ * <p>Layout (version 1): magic {@code TFPR}, version byte, then varint-encoded fields: trace id,
+ * app, manifest digest, layer digests, facts, chunk count, chunk keys as deltas (sorted keys make
+ * small deltas), first-access times, compressed lengths, and chunk digests ({@code sha256:} digests
+ * as 32 raw bytes). A 20,000-chunk profile takes about 40 bytes per chunk with digests, 6 without.
+ * Decoding validates everything again and never allocates more than the input can describe.
+ */
+public final class TraceProfileCodec {
+  private static final byte[] MAGIC = {'T', 'F', 'P', 'R'};
+  private static final int VERSION = 1;
+  private static final String SHA256 = "sha256:";
+
+  private TraceProfileCodec() {}
+
+  public static byte[] encode(TraceProfile profile) {
+    int m = profile.chunkCount();
+    Writer w = new Writer(64 + m * (profile.hasChunkDigests() ? 40 : 8));
+    w.bytes(MAGIC);
+    w.u8(VERSION);
+    w.string(profile.traceId());
+    w.string(profile.app());
+    w.string(profile.manifestDigest());
+    w.varint(profile.layerDigests().size());
+    for (String layer : profile.layerDigests()) {
+      w.string(layer);
+    }
+    TraceFacts f = profile.facts();
+    w.string(f.readinessKind());
+    w.u8((f.readinessReached() ? 1 : 0) | (f.incomplete() ? 2 : 0));
+    w.varint(f.timeToReadyMicros());
+    w.varint(f.droppedEvents());
+    w.varint(f.recordedUnixMicros());
+    w.varint(f.eventCount());
+    w.varint(m);
+    // Hot loops write straight into the buffer, sized once for the worst case.
+    w.ensure(m * (10 + 5 + 5 + 1 + 33) + 1);
+    byte[] buf = w.buf;
+    int pos = w.size;
+    long previous = 0;
+    for (int i = 0; i < m; i++) {
+      long key = profile.chunkKey(i);
+      pos = putVarint(buf, pos, key - previous);
+      previous = key;
+    }
+    for (int i = 0; i < m; i++) {
+      pos = putVarint(buf, pos, profile.firstAccessMicros(i));
+    }
+    for (int i = 0; i < m; i++) {
+      pos = putVarint(buf, pos, profile.compressedLength(i));
+    }
+    buf[pos++] = (byte) (profile.hasChunkDigests() ? 1 : 0);
+    w.size = pos;
+    if (profile.hasChunkDigests()) {
+      for (int i = 0; i < m; i++) {
+        String digest = profile.chunkDigest(i);
+        if (digest.isEmpty()) {
+          buf[w.size++] = 0;
+        } else if (isSha256(digest)) {
+          buf[w.size++] = 1;
+          putSha256(digest, buf, w.size);
+          w.size += 32;
+        } else {
+          w.u8(2);
+          w.string(digest);
+          buf = w.buf;
+        }
+      }
+    }
+    return w.toByteArray();
+  }
+
+  /**
+   * Decodes bytes written by {@link #encode}.
+   *
+   * @throws ProfileFormatException naming what is wrong (magic, version, truncation, an invalid
+   *     profile)
+   */
+  public static TraceProfile decode(byte[] bytes) throws ProfileFormatException {
+    return decode(bytes, ChunkCatalog.EMPTY);
+  }
+
+  /**
+   * Decodes bytes written by {@link #encode}, taking the digest of every chunk that {@code known}
+   * already has a digest for from {@code known} instead of decoding it. Rebuilding a state after a
+   * restart ({@code state = state.plus(decode(bytes, state.catalog()))}) then creates one digest
+   * string per distinct chunk instead of one per trace and chunk, which is most of the decoding
+   * work. A stored digest that differs from the known one is not noticed here; {@link
+   * RankingState#plus} checked it when the trace was first added.
+   *
+   * @throws ProfileFormatException naming what is wrong (magic, version, truncation, an invalid
+   *     profile)
+   */
+  public static TraceProfile decode(byte[] bytes, ChunkCatalog known)
+      throws ProfileFormatException {
+    Reader r = new Reader(bytes);
+    for (byte b : MAGIC) {
+      if (r.u8() != (b & 0xff)) {
+        throw new ProfileFormatException("not a trace profile: wrong magic");
+      }
+    }
+    int version = r.u8();
+    if (version != VERSION) {
+      throw new ProfileFormatException(
+          "trace profile version " + version + " is not supported (expected " + VERSION + ")");
+    }
+    String traceId = r.string();
+    String app = r.string();
+    String manifest = r.string();
+    int layerCount = r.count(1);
+    List<String> layers = new ArrayList<>(layerCount);
+    for (int i = 0; i < layerCount; i++) {
+      layers.add(r.string());
+    }
+    String kind = r.string();
+    int flags = r.u8();
+    long timeToReady = r.varint();
+    long dropped = r.varint();
+    long recorded = r.varint();
+    long events = r.varint();
+    int m = r.count(3);
+    long[] keys = new long[m];
+    int[] times = new int[m];
+    int[] lengths = new int[m];
+    long key = 0;
+    for (int i = 0; i < m; i++) {
+      key += r.varint();
+      keys[i] = key;
+    }
+    for (int i = 0; i < m; i++) {
+      times[i] = r.int31("first-access time");
+    }
+    for (int i = 0; i < m; i++) {
+      lengths[i] = r.int31("compressed length");
+    }
+    String[] digests = null;
+    if (r.u8() == 1) {
+      digests = new String[m];
+      long[] knownKeys = known.sortedKeysArray();
+      int[] knownIds = known.idAtArray();
+      int c = 0;
+      for (int i = 0; i < m; i++) {
+        c = ChunkKeys.gallop(knownKeys, c, knownKeys.length, keys[i]);
+        String reuse =
+            c < knownKeys.length && knownKeys[c] == keys[i] ? known.digestOfId(knownIds[c]) : null;
+        int tag = r.u8();
+        switch (tag) {
+          case 0 -> digests[i] = null;
+          case 1 -> digests[i] = reuse != null ? r.skipThen(32, reuse) : sha256String(r.bytes(32));
+          case 2 -> digests[i] = reuse != null ? r.skipString(reuse) : r.string();
+          default -> throw new ProfileFormatException("unknown chunk digest tag " + tag);
+        }
+      }
+    }
+    if (r.remaining() != 0) {
+      throw new ProfileFormatException(r.remaining() + " trailing bytes after the trace profile");
+    }
+    try {
+      TraceFacts facts =
+          new TraceFacts(
+              kind, (flags & 1) != 0, timeToReady, dropped, (flags & 2) != 0, recorded, events);
+      return TraceProfile.create(
+          traceId, app, manifest, layers, facts, keys, times, lengths, digests);
+    } catch (InvalidTraceException | IllegalArgumentException e) {
+      throw new ProfileFormatException("invalid trace profile: " + e.getMessage(), e);
+    }
+  }
+
+  private static int putVarint(byte[] buf, int pos, long value) {
+    long v = value;
+    while ((v & ~0x7fL) != 0) {
+      buf[pos++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    buf[pos++] = (byte) v;
+    return pos;
+  }
+
+  /** Whether {@code digest} is a lower-case {@code sha256:<64 hex>} digest (stored as 32 bytes). */
+  private static boolean isSha256(String digest) {
+    int p = SHA256.length();
+    if (digest.length() != p + 64 || !digest.startsWith(SHA256)) {
+      return false;
+    }
+    int bad = 0;
+    for (int i = p; i < p + 64; i++) {
+      bad |= nibble(digest.charAt(i));
+    }
+    return bad >= 0; // anything unusual (upper case) is kept verbatim
+  }
+
+  private static void putSha256(String digest, byte[] buf, int pos) {
+    int p = SHA256.length();
+    for (int i = 0; i < 32; i++) {
+      int hi = nibble(digest.charAt(p + 2 * i));
+      int lo = nibble(digest.charAt(p + 2 * i + 1));
+      buf[pos + i] = (byte) (hi << 4 | lo);
+    }
+  }
+
+  /** Value of a lower-case hex digit, -1 for anything else (a table: hex digits branch badly). */
+  private static final byte[] NIBBLES = new byte[128];
+
+  static {
+    Arrays.fill(NIBBLES, (byte) -1);
+    for (int i = 0; i < 16; i++) {
+      NIBBLES["0123456789abcdef".charAt(i)] = (byte) i;
+    }
+  }
+
+  private static int nibble(char ch) {
+    return ch < 128 ? NIBBLES[ch] : -1;
+  }
+
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private static String sha256String(byte[] raw) {
+    byte[] text = new byte[SHA256.length() + 64];
+    for (int i = 0; i < SHA256.length(); i++) {
+      text[i] = (byte) SHA256.charAt(i);
+    }
+    int p = SHA256.length();
+    for (byte b : raw) {
+      text[p++] = HEX_DIGITS[(b >> 4) & 0xf];
+      text[p++] = HEX_DIGITS[b & 0xf];
+    }
+    return new String(text, StandardCharsets.US_ASCII);
+  }
+
+  private static final class Writer {
+    byte[] buf;
+    int size;
+
+    Writer(int capacity) {
+      buf = new byte[Math.max(16, capacity)];
+    }
+
+    void ensure(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      }
+    }
+
+    void u8(int value) {
+      ensure(1);
+      buf[size++] = (byte) value;
+    }
+
+    void bytes(byte[] bytes) {
+      ensure(bytes.length);
+      System.arraycopy(bytes, 0, buf, size, bytes.length);
+      size += bytes.length;
+    }
+
+    void varint(long value) {
+      ensure(10);
+      long v = value;
+      while ((v & ~0x7fL) != 0) {
+        buf[size++] = (byte) ((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      buf[size++] = (byte) v;
+    }
+
+    void string(String s) {
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      varint(utf8.length);
+      bytes(utf8);
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, size);
+    }
+  }
+
+  private static final class Reader {
+    private final byte[] buf;
+    private int pos;
+
+    Reader(byte[] buf) {
+      this.buf = buf;
+    }
+
+    int remaining() {
+      return buf.length - pos;
+    }
+
+    int u8() throws ProfileFormatException {
+      if (pos >= buf.length) {
+        throw truncated();
+      }
+      return buf[pos++] & 0xff;
+    }
+
+    byte[] bytes(int n) throws ProfileFormatException {
+      if (n > remaining()) {
+        throw truncated();
+      }
+      byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
+      pos += n;
+      return out;
+    }
+
+    long varint() throws ProfileFormatException {
+      long value = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        int b = u8();
+        value |= (long) (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+          return value;
+        }
+      }
+      throw new ProfileFormatException("malformed varint at byte " + pos);
+    }
+
+    int int31(String what) throws ProfileFormatException {
+      long v = varint();
+      if (v < 0 || v > Integer.MAX_VALUE) {
+        throw new ProfileFormatException(what + " " + v + " out of range at byte " + pos);
+      }
+      return (int) v;
+    }
+
+    /** A count of items of at least {@code minBytes} each, bounded by the bytes left. */
+    int count(int minBytes) throws ProfileFormatException {
+      long n = varint();
+      if (n < 0 || n > remaining() / minBytes) {
+        throw new ProfileFormatException(
+            "count " + n + " at byte " + pos + " exceeds what the remaining bytes can hold");
+      }
+      return (int) n;
+    }
+
+    /** Skips {@code n} bytes and returns {@code value}. */
+    String skipThen(int n, String value) throws ProfileFormatException {
+      if (n > remaining()) {
+        throw truncated();
+      }
+      pos += n;
+      return value;
+    }
+
+    /** Skips a length-prefixed string and returns {@code value}. */
+    String skipString(String value) throws ProfileFormatException {
+      long n = varint();
+      if (n < 0 || n > remaining()) {
+        throw truncated();
+      }
+      pos += (int) n;
+      return value;
+    }
+
+    String string() throws ProfileFormatException {
+      long n = varint();
+      if (n < 0 || n > remaining()) {
+        throw truncated();
+      }
+      String s = new String(buf, pos, (int) n, StandardCharsets.UTF_8);
+      pos += (int) n;
+      return s;
+    }
+
+    private ProfileFormatException truncated() {
+      return new ProfileFormatException("trace profile truncated at byte " + pos);
+    }
+  }
+}
