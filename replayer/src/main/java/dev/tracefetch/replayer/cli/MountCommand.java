@@ -106,11 +106,15 @@ final class MountCommand implements Callable<Integer> {
     System.err.printf(
         "mounted %s (%s) at %s; Ctrl-C or 'replayer umount %s' to release%n",
         reference, mount.manifest().digest(), mount.mountPoint(), mount.mountPoint());
-    while (mount.isMounted() && !released.await(1, TimeUnit.SECONDS)) {
-      // Serve until a signal runs the hook or the mount is released from outside.
+    StopSignals stop = StopSignals.install();
+    while (mount.isMounted() && released.getCount() > 0 && !stop.await(1, TimeUnit.SECONDS)) {
+      // Serve until SIGINT/SIGTERM, an exit that runs the hook, or a release from outside.
     }
     if (released.getCount() > 0) {
       Runtime.getRuntime().removeShutdownHook(hook);
+      if (stop.received() != null) {
+        System.err.printf("%s: unmounting %s%n", stop.received(), mount.mountPoint());
+      }
       mount.close();
     }
     return ExitCodes.OK;

@@ -8,6 +8,7 @@ import dev.tracefetch.fs.fuse.MountOptions;
 import dev.tracefetch.fs.image.InvalidImageException;
 import dev.tracefetch.fs.lazy.ImageFileSystem;
 import dev.tracefetch.fs.lazy.TimeLimitedChunkSource;
+import dev.tracefetch.fs.remote.LayerDownloadOptions;
 import dev.tracefetch.fs.remote.RemoteImage;
 import dev.tracefetch.oci.image.ImageManifest;
 import dev.tracefetch.oci.image.ImageReference;
@@ -81,12 +82,18 @@ public final class LazyImageMount implements AutoCloseable {
       resources.push(cache);
       Path workDir = Files.createTempDirectory(settings.cacheDir(), ".layers-");
       resources.push(() -> deleteTree(workDir));
-      RemoteImage image = RemoteImage.open(client, reference.repository(), manifest, workDir);
+      RemoteImage image =
+          RemoteImage.open(
+              client,
+              reference.repository(),
+              manifest,
+              workDir,
+              LayerDownloadOptions.defaults().withStallTimeout(settings.fetchTimeout()));
       resources.push(image);
       TimeLimitedChunkSource source =
           new TimeLimitedChunkSource(image.source(), settings.fetchTimeout());
       resources.push(source);
-      ImageFileSystem fs = new ImageFileSystem(image.tree(), source, cache);
+      ImageFileSystem fs = new ImageFileSystem(image.lazyTree(), source, cache);
       Mount mount =
           Mount.mount(
               fs,
