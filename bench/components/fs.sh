@@ -26,6 +26,15 @@ drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 timed() { local t0 t1; t0=$(now); "$@" >/dev/null; t1=$(now); calc "$t1 - $t0"; }
 read_file() { dd if="$1" of=/dev/null bs=1M status=none; }
 find_stat() { find "$1" -type f -exec stat -c %s {} + >/dev/null; }
+# CPU seconds (user + system) process $1 has used so far.
+cpu_of() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"; }
+# CPU seconds the replayer and the registry spent since the last call (for the notes).
+cpu_mark() { cpu_last_replayer=$(cpu_of "$mount_pid"); cpu_last_registry=$(cpu_of "$registry_pid"); }
+cpu_since() {
+  local r g
+  r=$(cpu_of "$mount_pid"); g=$(cpu_of "$registry_pid")
+  printf 'replayer %s s + registry %s s CPU' "$(calc "$r - $cpu_last_replayer")" "$(calc "$g - $cpu_last_registry")"
+}
 
 mode_check() {
   [[ $EUID -eq 0 ]] || { echo "needs root (FUSE mount, drop_caches)"; return 1; }
@@ -61,8 +70,8 @@ start_registry() {
   printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
     "$data/registry" "$port" >"$cfg"
   docker-registry serve "$cfg" >"$work/registry.log" 2>&1 &
-  local pid=$!
-  on_exit "stop_pid $pid"
+  registry_pid=$!
+  on_exit "stop_pid $registry_pid"
   for _ in $(seq 1 300); do
     curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && { registry="127.0.0.1:$port"; return 0; }
     sleep 0.1
@@ -86,8 +95,9 @@ push_image() {
   ln "$data/100m.bin" "$stage/cold/100m.bin"
   cp -al "$data/tree" "$stage/tree"
   local cpfile="$TF_REPO/layer-format/target/bench-classpath.txt"
-  (cd "$TF_REPO" && mvn -B -q ${MVN_OFFLINE--o} -pl layer-format -am -DskipTests compile \
-    dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null)
+  (cd "$TF_REPO" && mvn -B -q ${MVN_OFFLINE--o} -pl layer-format -am -DskipTests test-compile \
+    dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
+    -Dmdep.includeScope=runtime >/dev/null)
   java -cp "$TF_REPO/layer-format/target/classes:$TF_REPO/oci/target/classes:$(cat "$cpfile")" \
     "$here/FsBenchImage.java" "$stage" "$registry" bench/fs "$tag" >&2
   rm -rf "$stage"
@@ -135,18 +145,21 @@ mode_run() {
   # Cold read: fresh chunk cache, nothing fetched yet.
   mount_image "$work/cache"
   local cold100 first1g
+  cpu_mark
   cold100=$(timed read_file "$mnt/cold/100m.bin")
   metric mount_cold_read_100mib "$(calc "100 / $cold100")" MiB/s \
-    "fresh mount and cache, eStargz chunks by HTTP range from a loopback registry; target >= 200 (load $load)"
+    "fresh mount and cache, eStargz chunks by HTTP range from a loopback registry; $(cpu_since); target >= 200 (load $load)"
+  cpu_mark
   first1g=$(timed read_file "$mnt/big/1g.bin")
-  metric mount_cold_read_1gib "$(calc "1024 / $first1g")" MiB/s "first read, fills the chunk cache"
+  metric mount_cold_read_1gib "$(calc "1024 / $first1g")" MiB/s "first read, fills the chunk cache; $(cpu_since)"
 
   # Warm: chunks in the chunk cache on disk; page cache dropped (like the local cold read) ...
   drop_caches
   local warm_disk warm_page
+  cpu_mark
   warm_disk=$(timed read_file "$mnt/big/1g.bin")
   metric mount_warm_read_1gib_page_cache_dropped "$(calc "1024 / $warm_disk")" MiB/s \
-    "$(calc "100 * $local_cold / $warm_disk")% of local disk cold; target >= 50%"
+    "$(calc "100 * $local_cold / $warm_disk")% of local disk cold; $(cpu_since); target >= 50%"
   # ... and with the file in the kernel page cache (like the local warm read).
   warm_page=$(timed read_file "$mnt/big/1g.bin")
   metric mount_warm_read_1gib_page_cache "$(calc "1024 / $warm_page")" MiB/s \
@@ -160,6 +173,10 @@ mode_run() {
   metric mount_find_stat_20k_second_pass "$second_find" s \
     "$(calc "$second_find / $local_find")x local disk; target <= 2x"
   unmount_image
+  # Local disk again, right after, to show how much the machine's load moved meanwhile.
+  read_file "$data/1g.bin"
+  metric local_warm_seq_read_1gib_after "$(calc "1024 / $(timed read_file "$data/1g.bin")")" MiB/s \
+    "local disk, from page cache, after the mount runs"
   metric machine_load_at_start 0 none "load average $load, $(nproc) cores"
 }
 mode_main "$@"

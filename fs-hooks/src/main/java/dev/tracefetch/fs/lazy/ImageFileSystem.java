@@ -53,9 +53,15 @@ public final class ImageFileSystem implements FileSystemOperations {
     this.readAhead = Objects.requireNonNull(readAhead, "readAhead");
   }
 
-  /** With the default read-ahead ({@value ChunkReadAhead#DEFAULT_CHUNKS} chunks, 2 threads). */
+  /**
+   * With the default read-ahead ({@value ChunkReadAhead#DEFAULT_CHUNKS} chunks, {@value
+   * ChunkReadAhead#DEFAULT_THREADS} threads).
+   */
   public ImageFileSystem(MergedTree tree, ChunkReader chunks) {
-    this(tree, chunks, new ChunkReadAhead(chunks, ChunkReadAhead.DEFAULT_CHUNKS, 2));
+    this(
+        tree,
+        chunks,
+        new ChunkReadAhead(chunks, ChunkReadAhead.DEFAULT_CHUNKS, ChunkReadAhead.DEFAULT_THREADS));
   }
 
   public ImageFileSystem(MergedTree tree, ChunkSource source, ChunkCache cache) {
@@ -67,7 +73,8 @@ public final class ImageFileSystem implements FileSystemOperations {
     ChunkReader reader = new ChunkReader(source, cache);
     this.tree = Objects.requireNonNull(tree, "tree");
     this.chunks = reader;
-    this.readAhead = new ChunkReadAhead(reader, ChunkReadAhead.DEFAULT_CHUNKS, 2);
+    this.readAhead =
+        new ChunkReadAhead(reader, ChunkReadAhead.DEFAULT_CHUNKS, ChunkReadAhead.DEFAULT_THREADS);
   }
 
   /** The tree served; resolving it may download layers that are not eStargz. */
