@@ -30,6 +30,7 @@ public final class FetchQueue {
   private final Deque<Integer> urgent = new ArrayDeque<>();
   private final long gapBytes;
   private final long maxRequestBytes;
+  private final long compressedBytes;
   private int cursor;
   private int remaining;
 
@@ -54,6 +55,7 @@ public final class FetchQueue {
           .add(i);
     }
     this.remaining = order.size();
+    this.compressedBytes = order.stream().mapToLong(c -> c.chunk().compressedLength()).sum();
   }
 
   /** Chunks not yet handed out or dropped. */
@@ -63,6 +65,11 @@ public final class FetchQueue {
 
   public int size() {
     return order.size();
+  }
+
+  /** Sum of the planned chunks' compressed ranges (chunks sharing a member count each). */
+  public long compressedBytes() {
+    return compressedBytes;
   }
 
   /**

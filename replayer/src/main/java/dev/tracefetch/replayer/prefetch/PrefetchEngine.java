@@ -198,6 +198,23 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
     return run.status();
   }
 
+  /**
+   * Compressed bytes of the current replay's chunks that are done (fetched, found cached, or given
+   * up), and of all its chunks: for progress bars.
+   */
+  public Progress progress() {
+    Run run;
+    synchronized (lock) {
+      run = current;
+    }
+    return run == null
+        ? new Progress(0, 0)
+        : new Progress(run.doneBytes.sum(), run.queue.compressedBytes());
+  }
+
+  /** Compressed bytes of a replay's chunks done and in total. */
+  public record Progress(long doneBytes, long totalBytes) {}
+
   /** Cancels the replay and detaches from the cache; the cache itself stays open. */
   @Override
   public void close() {
@@ -219,6 +236,7 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
     final LongAdder bytes = new LongAdder();
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
+    final LongAdder doneBytes = new LongAdder();
     final AtomicInteger consecutiveFailures = new AtomicInteger();
     final AtomicBoolean firstByte = new AtomicBoolean();
     final CountDownLatch finished = new CountDownLatch(1);
@@ -269,6 +287,7 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
                   d -> cache.contains(d) || cache.isInFlight(d),
                   c -> {
                     skipped.increment();
+                    doneBytes.add(c.chunk().compressedLength());
                     metrics.skipped();
                   });
           if (next.isEmpty()) {
@@ -282,7 +301,10 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
       } finally {
         if (active.decrementAndGet() == 0) {
           synchronized (this) {
-            if (state == State.RUNNING) {
+            if (state == State.RUNNING && requests.sum() == 0 && errors.sum() > 0) {
+              state = State.FAILED; // not one request got through
+              LOG.log(Level.WARNING, "replay of " + source + " failed: " + lastError);
+            } else if (state == State.RUNNING) {
               state = State.DONE;
               LOG.log(
                   Level.INFO,
@@ -305,6 +327,14 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
     }
 
     private void fetch(RangeRequest r) {
+      try {
+        fetchOnce(r);
+      } finally {
+        doneBytes.add(r.chunks().stream().mapToLong(c -> c.chunk().compressedLength()).sum());
+      }
+    }
+
+    private void fetchOnce(RangeRequest r) {
       Set<Digest> delivered = new HashSet<>();
       ChunkClaim claim = null;
       try {

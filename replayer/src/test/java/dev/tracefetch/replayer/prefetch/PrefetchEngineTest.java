@@ -250,6 +250,17 @@ class PrefetchEngineTest {
   }
 
   @Test
+  void aReplayWhoseEveryRequestFailedIsFailedEvenBelowTheFailureLimit() throws Exception {
+    FakeRangeSource net = new FakeRangeSource(fx.blob());
+    net.failure = new IOException("registry down");
+    PrefetchEngine engine = engine(net, PrefetchSettings.defaults().withMaxConsecutiveFailures(5));
+    engine.start(plan(fx.chunksOf("small/a")), "file:test");
+    assertThat(engine.awaitFinished(WAIT)).isTrue();
+    assertThat(engine.status().state()).isEqualTo(State.FAILED);
+    assertThat(engine.status().errors()).isEqualTo(1);
+  }
+
+  @Test
   void corruptBytesAreNeverCachedAndCountAsErrors() throws Exception {
     List<EstargzChunk> wanted = fx.chunksOf("data/other.bin");
     FakeRangeSource net = new FakeRangeSource(fx.blob());
