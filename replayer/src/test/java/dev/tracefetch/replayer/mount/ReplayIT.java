@@ -10,14 +10,8 @@ import dev.tracefetch.api.v1.PlannedRange;
 import dev.tracefetch.api.v1.ReplayPlan;
 import dev.tracefetch.fs.cache.CacheListener;
 import dev.tracefetch.layer.estargz.EstargzChunk;
-import dev.tracefetch.layer.estargz.EstargzResult;
-import dev.tracefetch.layer.estargz.EstargzWriter;
-import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.Digest;
-import dev.tracefetch.oci.image.ImageManifest;
 import dev.tracefetch.oci.image.ImageReference;
-import dev.tracefetch.oci.image.MediaTypes;
-import dev.tracefetch.oci.registry.BlobSource;
 import dev.tracefetch.oci.registry.RegistryClient;
 import dev.tracefetch.oci.registry.RegistryTimeouts;
 import dev.tracefetch.oci.registry.RetryPolicy;
@@ -29,8 +23,6 @@ import dev.tracefetch.replayer.metrics.MetricsServer;
 import dev.tracefetch.replayer.metrics.ReplayMetrics;
 import dev.tracefetch.replayer.prefetch.ImageChunks;
 import dev.tracefetch.replayer.prefetch.PrefetchSettings;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -105,7 +97,7 @@ class ReplayIT {
             .build();
     TestImage image = TestImage.builder().layer(base).layer(app).build();
     try (RegistryClient client = REGISTRY.server().newClient()) {
-      pushEstargz(client, image);
+      EstargzImages.push(client, REPO, "v1", image, CHUNK_SIZE);
     }
     reference = ImageReference.parse(REGISTRY.hostPort() + "/" + REPO + ":v1");
 
@@ -129,23 +121,6 @@ class ReplayIT {
     Path file = shared.resolve("busybox.tfr");
     ReplayFiles.write(plan, file);
     plan = ReplayFiles.read(file, ReadLimits.defaults());
-  }
-
-  private static void pushEstargz(RegistryClient client, TestImage image) throws IOException {
-    List<Descriptor> layers = new ArrayList<>();
-    EstargzWriter writer = EstargzWriter.builder().chunkSize(CHUNK_SIZE).build();
-    for (TestImage.Layer l : image.layers()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      EstargzResult r = writer.convert(new ByteArrayInputStream(l.blob()), out);
-      client.pushBlob(REPO, r.blobDigest(), BlobSource.of(out.toByteArray()));
-      layers.add(r.descriptor());
-    }
-    client.pushBlob(REPO, image.configDescriptor().digest(), BlobSource.of(image.config()));
-    client.pushManifest(
-        REPO,
-        "v1",
-        MediaTypes.OCI_MANIFEST,
-        ImageManifest.oci(image.configDescriptor(), layers).toJson());
   }
 
   /** One range per chunk read, in the order read (needed_by = position). */
