@@ -9,6 +9,7 @@ import java.io.InterruptedIOException;
  */
 public final class TokenBucket {
   private final long bytesPerSecond;
+  private final java.util.function.LongSupplier clock;
   private double tokens; // guarded by this; may be negative (debt)
   private long last; // guarded by this
 
@@ -16,12 +17,18 @@ public final class TokenBucket {
    * @param bytesPerSecond the cap; 0 means unlimited
    */
   public TokenBucket(long bytesPerSecond) {
+    this(bytesPerSecond, System::nanoTime);
+  }
+
+  /** With the given clock (tests). */
+  TokenBucket(long bytesPerSecond, java.util.function.LongSupplier clock) {
+    this.clock = clock;
     if (bytesPerSecond < 0) {
       throw new IllegalArgumentException("bandwidth must be >= 0 bytes/s, got " + bytesPerSecond);
     }
     this.bytesPerSecond = bytesPerSecond;
     this.tokens = bytesPerSecond;
-    this.last = System.nanoTime();
+    this.last = clock.getAsLong();
   }
 
   public boolean unlimited() {
@@ -33,7 +40,7 @@ public final class TokenBucket {
     if (unlimited()) {
       return 0;
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     tokens = Math.min(bytesPerSecond, tokens + (now - last) * (double) bytesPerSecond / 1e9);
     last = now;
     tokens -= bytes;
