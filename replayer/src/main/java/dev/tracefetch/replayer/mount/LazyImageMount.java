@@ -116,7 +116,8 @@ public final class LazyImageMount implements AutoCloseable {
               ImageChunks.of(raw.digest(), manifest.layers(), image.estargzIndexes()),
               new RegistryRangeSource(client, reference.repository(), manifest.layers()),
               cache,
-              prefetchSettings,
+              // A read that joins a prefetch request waits no longer than its own fetch would.
+              prefetchSettings.withRequestTimeout(settings.fetchTimeout()),
               new ReplayMetrics());
       resources.push(prefetch);
       ImageFileSystem fs = new ImageFileSystem(image.tree(), source, cache);

@@ -22,10 +22,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -354,7 +356,7 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
           }
         }
         long t0 = System.nanoTime();
-        byte[] data = ranges.read(r.layer(), r.offset(), r.length());
+        byte[] data = readWithDeadline(r);
         long took = System.nanoTime() - t0;
         if (data.length != r.length()) {
           throw new IOException(
@@ -431,6 +433,30 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
           }
           claim.close();
         }
+      }
+    }
+
+    /** The range, or an error once the request deadline passes (the request is interrupted). */
+    private byte[] readWithDeadline(RangeRequest r) throws IOException {
+      Future<byte[]> f = workers.submit(() -> ranges.read(r.layer(), r.offset(), r.length()));
+      try {
+        return f.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        f.cancel(true);
+        throw new IOException("no answer within " + settings.requestTimeout());
+      } catch (InterruptedException e) {
+        f.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while fetching a range");
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        if (c instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IOException(c.toString(), c);
       }
     }
 

@@ -13,18 +13,22 @@ package dev.tracefetch.replayer.prefetch;
  *     fetched alone)
  * @param bandwidthBytesPerSecond cap on prefetch bytes per second, 0 for none
  * @param maxConsecutiveFailures failed requests in a row after which the replay stops (FAILED)
+ * @param requestTimeout deadline of one range request; a read waiting for it never waits longer
+ *     (default 30 s, the mount aligns it with its fetch timeout)
  */
 public record PrefetchSettings(
     int connections,
     long gapBytes,
     long maxRequestBytes,
     long bandwidthBytesPerSecond,
-    int maxConsecutiveFailures) {
+    int maxConsecutiveFailures,
+    java.time.Duration requestTimeout) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final long DEFAULT_GAP_BYTES = 64L << 10;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 4L << 20;
   public static final int DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
+  public static final java.time.Duration DEFAULT_REQUEST_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   public PrefetchSettings {
     if (connections < 1 || connections > 256) {
@@ -45,6 +49,11 @@ public record PrefetchSettings(
       throw new IllegalArgumentException(
           "bandwidth limit must be >= 0 bytes/s (0 = none), got " + bandwidthBytesPerSecond);
     }
+    java.util.Objects.requireNonNull(requestTimeout, "requestTimeout");
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "prefetch request timeout must be positive, got " + requestTimeout);
+    }
     if (maxConsecutiveFailures < 1) {
       throw new IllegalArgumentException(
           "max consecutive failures must be >= 1, got " + maxConsecutiveFailures);
@@ -57,30 +66,57 @@ public record PrefetchSettings(
         DEFAULT_GAP_BYTES,
         DEFAULT_MAX_REQUEST_BYTES,
         0,
-        DEFAULT_MAX_CONSECUTIVE_FAILURES);
+        DEFAULT_MAX_CONSECUTIVE_FAILURES,
+        DEFAULT_REQUEST_TIMEOUT);
   }
 
   public PrefetchSettings withConnections(int n) {
     return new PrefetchSettings(
-        n, gapBytes, maxRequestBytes, bandwidthBytesPerSecond, maxConsecutiveFailures);
+        n,
+        gapBytes,
+        maxRequestBytes,
+        bandwidthBytesPerSecond,
+        maxConsecutiveFailures,
+        requestTimeout);
   }
 
   public PrefetchSettings withGapBytes(long n) {
     return new PrefetchSettings(
-        connections, n, maxRequestBytes, bandwidthBytesPerSecond, maxConsecutiveFailures);
+        connections,
+        n,
+        maxRequestBytes,
+        bandwidthBytesPerSecond,
+        maxConsecutiveFailures,
+        requestTimeout);
   }
 
   public PrefetchSettings withMaxRequestBytes(long n) {
     return new PrefetchSettings(
-        connections, gapBytes, n, bandwidthBytesPerSecond, maxConsecutiveFailures);
+        connections, gapBytes, n, bandwidthBytesPerSecond, maxConsecutiveFailures, requestTimeout);
   }
 
   public PrefetchSettings withBandwidth(long bytesPerSecond) {
     return new PrefetchSettings(
-        connections, gapBytes, maxRequestBytes, bytesPerSecond, maxConsecutiveFailures);
+        connections,
+        gapBytes,
+        maxRequestBytes,
+        bytesPerSecond,
+        maxConsecutiveFailures,
+        requestTimeout);
   }
 
   public PrefetchSettings withMaxConsecutiveFailures(int n) {
-    return new PrefetchSettings(connections, gapBytes, maxRequestBytes, bandwidthBytesPerSecond, n);
+    return new PrefetchSettings(
+        connections, gapBytes, maxRequestBytes, bandwidthBytesPerSecond, n, requestTimeout);
+  }
+
+  public PrefetchSettings withRequestTimeout(java.time.Duration timeout) {
+    return new PrefetchSettings(
+        connections,
+        gapBytes,
+        maxRequestBytes,
+        bandwidthBytesPerSecond,
+        maxConsecutiveFailures,
+        timeout);
   }
 }

@@ -45,7 +45,12 @@ class PrefetchOptionsTest {
     assertThat(o.settings())
         .isEqualTo(
             new PrefetchSettings(
-                3, 1024, 2 << 20, 12 << 20, PrefetchSettings.DEFAULT_MAX_CONSECUTIVE_FAILURES));
+                3,
+                1024,
+                2 << 20,
+                12 << 20,
+                PrefetchSettings.DEFAULT_MAX_CONSECUTIVE_FAILURES,
+                PrefetchSettings.DEFAULT_REQUEST_TIMEOUT));
     assertThat(o.mode()).isEqualTo(PrefetchOptions.Mode.LANDMARK);
     assertThat(o.metricsAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 9464));
     assertThat(o.replayFile()).hasToString("/x/plan.tfr");

@@ -261,6 +261,31 @@ class PrefetchEngineTest {
   }
 
   @Test
+  void aStalledRequestIsGivenUpAtItsDeadlineAndItsWaitingReaderFetchesItself() throws Exception {
+    List<EstargzChunk> wanted = fx.chunksOf("data/other.bin");
+    FakeRangeSource net = new FakeRangeSource(fx.blob()).gated(); // never released
+    PrefetchEngine engine =
+        engine(
+            net,
+            PrefetchSettings.defaults()
+                .withConnections(1)
+                .withMaxConsecutiveFailures(1)
+                .withRequestTimeout(Duration.ofMillis(300)));
+    engine.start(plan(wanted), "file:test");
+    assertThat(net.firstRequestArrived.await(30, TimeUnit.SECONDS)).isTrue();
+
+    AtomicInteger demandFetches = new AtomicInteger();
+    EstargzChunk c = wanted.get(1);
+    byte[] got = bytes(demandReader(demandFetches).read(EstargzLayers.key(0, c)));
+
+    assertThat(Digest.of(got)).isEqualTo(c.chunkDigest());
+    assertThat(engine.awaitFinished(WAIT)).isTrue();
+    assertThat(engine.status().state()).isEqualTo(State.FAILED);
+    assertThat(engine.status().lastError()).contains("no answer within");
+    assertThat(demandFetches.get()).isEqualTo(1);
+  }
+
+  @Test
   void corruptBytesAreNeverCachedAndCountAsErrors() throws Exception {
     List<EstargzChunk> wanted = fx.chunksOf("data/other.bin");
     FakeRangeSource net = new FakeRangeSource(fx.blob());
