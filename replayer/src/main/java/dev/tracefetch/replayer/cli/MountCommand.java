@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -69,6 +70,8 @@ final class MountCommand implements Callable<Integer> {
       converter = DurationConverter.class)
   Duration fetchTimeout;
 
+  @Mixin PrefetchOptions prefetch = new PrefetchOptions();
+
   @Override
   public Integer call() throws Exception {
     ImageReference reference;
@@ -88,12 +91,23 @@ final class MountCommand implements Callable<Integer> {
             client,
             reference,
             mountPoint,
-            new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout));
+            new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout),
+            prefetch.settings());
+    AutoCloseable metrics;
+    try {
+      metrics = prefetch.start(mount, System.err);
+    } catch (Exception e) {
+      mount.close();
+      throw e;
+    }
     CountDownLatch released = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
               try {
+                if (metrics != null) {
+                  metrics.close();
+                }
                 mount.close();
               } catch (Exception e) {
                 System.err.println("replayer mount: " + e.getMessage());
@@ -114,6 +128,9 @@ final class MountCommand implements Callable<Integer> {
       Runtime.getRuntime().removeShutdownHook(hook);
       if (stop.received() != null) {
         System.err.printf("%s: unmounting %s%n", stop.received(), mount.mountPoint());
+      }
+      if (metrics != null) {
+        metrics.close();
       }
       mount.close();
     }
