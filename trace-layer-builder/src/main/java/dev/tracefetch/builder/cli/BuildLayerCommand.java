@@ -68,7 +68,7 @@ final class BuildLayerCommand extends BuilderCommand {
 
   @Override
   int steps() {
-    return 4;
+    return 3;
   }
 
   @Override
