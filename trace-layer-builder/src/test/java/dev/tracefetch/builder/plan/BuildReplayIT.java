@@ -454,4 +454,55 @@ class BuildReplayIT {
       store.stop(0);
     }
   }
+
+  @Test
+  void aManifestListWithoutTheHostPlatformIsRefusedUnlessOneIsChosen() throws Exception {
+    try (RegistryClient client = REGISTRY.newClient()) {
+      dev.tracefetch.oci.image.Descriptor arm =
+          new dev.tracefetch.oci.image.Descriptor(
+              v1.raw().mediaType(),
+              v1.digest(),
+              v1.raw().size(),
+              java.util.Map.of(),
+              null,
+              new dev.tracefetch.oci.image.Platform("linux", "arm64", null));
+      client.pushManifest(
+          "app",
+          "multi",
+          dev.tracefetch.oci.image.MediaTypes.OCI_INDEX,
+          dev.tracefetch.oci.image.ImageIndex.oci(List.of(arm)).toJson());
+    }
+    Path trace =
+        TracedImages.write(TracedImages.reading(v1, "web", "bin/start"), dir.resolve("t.trace"));
+    Path out = dir.resolve("multi.tfr");
+
+    Run refused =
+        BuilderCli.run(
+            "build-replay",
+            "--image",
+            host + "/app:multi",
+            "--trace",
+            trace.toString(),
+            "--out",
+            out.toString(),
+            "-q");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("linux/arm64").contains("--platform");
+    assertThat(out).doesNotExist();
+
+    Run chosen =
+        BuilderCli.run(
+            "build-replay",
+            "--image",
+            host + "/app:multi",
+            "--platform",
+            "linux/arm64",
+            "--trace",
+            trace.toString(),
+            "--out",
+            out.toString(),
+            "-q");
+    assertThat(chosen.exitCode()).as(chosen.err()).isZero();
+    assertThat(read(out).getManifestDigest()).isEqualTo(v1.digest().toString());
+  }
 }
