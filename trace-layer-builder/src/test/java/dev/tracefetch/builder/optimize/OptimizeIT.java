@@ -3,6 +3,7 @@ package dev.tracefetch.builder.optimize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.tracefetch.builder.plan.IndexedImage;
 import dev.tracefetch.builder.testing.BuilderCli;
 import dev.tracefetch.builder.testing.BuilderCli.Run;
@@ -24,6 +25,9 @@ import dev.tracefetch.oci.testing.RegistryExtension;
 import dev.tracefetch.oci.testing.TestLayer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,6 +162,14 @@ class OptimizeIT {
       assertThat(RootfsTree.paths(b)).contains(".prefetch.landmark");
     }
 
+    // skopeo reads and copies the optimized image.
+    Tools.skopeo("inspect", "--tls-verify=false", "docker://" + host + "/app:opt");
+    Tools.skopeo(
+        "copy",
+        "--src-tls-verify=false",
+        "docker://" + host + "/app:opt",
+        "oci:" + dir.resolve("copy") + ":opt");
+
     // Optimizing again with the same trace reproduces the same layers.
     Run again =
         BuilderCli.run(
@@ -202,6 +214,75 @@ class OptimizeIT {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("has a trace layer").contains("strip-layer");
+  }
+
+  @Test
+  void takesTheFileOrderFromAStorePlan() throws Exception {
+    Path trace =
+        TracedImages.write(
+            TracedImages.reading(image, "web", "app/main.py", "lib/libm.so", "bin/start"),
+            dir.resolve("t.trace"));
+    Path plan = dir.resolve("plan.tfr");
+    Run built =
+        BuilderCli.run(
+            "build-replay",
+            "--image",
+            host + "/app:v1",
+            "--trace",
+            trace.toString(),
+            "--out",
+            plan.toString(),
+            "-q");
+    assertThat(built.exitCode()).as(built.err()).isZero();
+    byte[] planFile = Files.readAllBytes(plan);
+    HttpServer store =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    store.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, planFile.length);
+          try (OutputStream o = exchange.getResponseBody()) {
+            o.write(planFile);
+          }
+        });
+    store.start();
+    Run run;
+    try {
+      run =
+          BuilderCli.run(
+              "optimize",
+              "--image",
+              host + "/app:v1",
+              "--store",
+              "http://127.0.0.1:" + store.getAddress().getPort(),
+              "--app",
+              "web",
+              "--push",
+              host + "/app:opt-store",
+              "-q");
+    } finally {
+      store.stop(0);
+    }
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Pulled out = pull("opt-store");
+    // The store's ranges are coalesced, so within a layer the files come in blob order; exactly
+    // the files the start read are prioritized.
+    EstargzIndex base =
+        EstargzChecks.verify(
+            out.manifest().layers().get(0),
+            blob(out.manifest().layers().get(0)),
+            out.config().diffIds().get(0));
+    assertThat(head(base))
+        .hasSize(3)
+        .endsWith(".prefetch.landmark")
+        .contains("lib/libm.so", "bin/start");
+    EstargzIndex app =
+        EstargzChecks.verify(
+            out.manifest().layers().get(1),
+            blob(out.manifest().layers().get(1)),
+            out.config().diffIds().get(1));
+    assertThat(head(app)).containsExactly("app/main.py", ".prefetch.landmark");
   }
 
   static Path unpack(byte[] blob, Path target) throws Exception {
