@@ -1,5 +1,6 @@
 package dev.tracefetch.builder.cli;
 
+import dev.tracefetch.builder.convert.ConversionListener;
 import dev.tracefetch.builder.convert.ConversionResult;
 import dev.tracefetch.builder.convert.ConvertedLayer;
 import dev.tracefetch.builder.convert.ImageConverter;
@@ -77,12 +78,45 @@ final class OptimizeCommand extends BuilderCommand {
     return 2;
   }
 
+  /** Conversion progress counted after the {@code done} steps of reading and planning. */
+  private static ConversionListener afterSteps(int done, Run run) {
+    ConversionListener progress = new ConvertCommand.Progress(run.progress, run.err);
+    return new ConversionListener() {
+      @Override
+      public void started(String source, int layers, long bytes) {
+        progress.started(source, layers, bytes);
+        run.progress.totalSteps(done + layers);
+      }
+
+      @Override
+      public void bytesTransferred(long n) {
+        progress.bytesTransferred(n);
+      }
+
+      @Override
+      public void bytesAdded(long n) {
+        progress.bytesAdded(n);
+      }
+
+      @Override
+      public void layerDone(ConvertedLayer layer) {
+        progress.layerDone(layer);
+      }
+
+      @Override
+      public void warning(String message) {
+        progress.warning(message);
+      }
+    };
+  }
+
   @Override
   Map<String, Object> execute(Run run) throws Exception {
     var source = traces.source();
     ImageEndpoint from = run.openForReading(image);
     ImageEndpoint to = run.openForWriting(push);
     IndexedImage input = run.load(from);
+    run.progress.totalSteps(steps() + input.layers().size());
     for (int i = 0; i < input.layers().size(); i++) {
       if (TraceLayer.isTraceLayer(input.layers().get(i))) {
         throw new UsageException(
@@ -110,8 +144,7 @@ final class OptimizeCommand extends BuilderCommand {
     if (tempDir != null) {
       converter.tempDirectory(tempDir);
     }
-    ConversionResult result =
-        converter.build().convert(from, to, new ConvertCommand.Progress(run.progress, run.err));
+    ConversionResult result = converter.build().convert(from, to, afterSteps(steps(), run));
     Map<String, Object> m = ConvertCommand.toJson(result);
     Map<String, Object> files = new LinkedHashMap<>();
     order.forEach((layer, paths) -> files.put(Integer.toString(layer), paths.size()));

@@ -118,6 +118,7 @@ class OptimizeIT {
             "--json");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).contains("[2/5] plan from trace file").contains("[5/5] layer");
     JsonNode json = run.json();
     assertThat(json.get("prioritizedFilesPerLayer").get("0").asInt()).isEqualTo(2);
     assertThat(json.get("prioritizedFilesPerLayer").get("1").asInt()).isEqualTo(2);
