@@ -131,10 +131,24 @@ abstract class BuilderCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           return Optional.empty();
         }
-        return tryLoad(
-            new ImageEndpoint(
-                new RegistryRepository(clients.get(ref.registry()), ref.repository()), digest),
-            digest);
+        try {
+          return tryLoad(
+              new ImageEndpoint(
+                  new RegistryRepository(clients.get(ref.registry()), ref.repository()), digest),
+              digest);
+        } catch (IOException | IllegalArgumentException e) {
+          // The recording's reference is only a hint (it may name a registry unreachable here).
+          progress.message(
+              "cannot read "
+                  + ref.registry()
+                  + "/"
+                  + ref.repository()
+                  + "@"
+                  + digest
+                  + ": "
+                  + e.getMessage());
+          return Optional.empty();
+        }
       };
     }
 

@@ -106,6 +106,10 @@ public final class ReplayPlanBuilder {
       }
       Trace trace = read.toBuilder().setApp(expectedApp).build();
       String recordedOn = trace.getManifestDigest();
+      if (!recordedOn.isEmpty() && !recordedOn.matches("sha256:[0-9a-f]{64}")) {
+        throw new PlanBuildException(
+            what + ": manifest_digest '" + recordedOn + "' is not a sha256 digest");
+      }
       if (recordedOn.isEmpty() || recordedOn.equals(target.digest().toString())) {
         checkLayers(trace, target, what);
         checkChunks(trace, targetVerifier, what);

@@ -270,6 +270,40 @@ class BuildReplayIT {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("sha256:" + "9".repeat(64)).contains("cannot be found");
+
+    // The reference the recording names may point at a registry that is not reachable here.
+    Path elsewhere =
+        TracedImages.write(
+            trace.toBuilder().setImageReference("127.0.0.1:1/app:v0").build(),
+            dir.resolve("elsewhere.trace"));
+    Run unreachable =
+        BuilderCli.run(
+            "build-replay",
+            "--image",
+            host + "/app:v1",
+            "--trace",
+            elsewhere.toString(),
+            "--out",
+            dir.resolve("x.tfr").toString(),
+            "-q");
+    assertThat(unreachable.exitCode()).isEqualTo(1);
+    assertThat(unreachable.err()).contains("(127.0.0.1:1/app:v0)").contains("cannot be found");
+
+    Path garbage =
+        TracedImages.write(
+            trace.toBuilder().setManifestDigest("latest").build(), dir.resolve("garbage.trace"));
+    Run bad =
+        BuilderCli.run(
+            "build-replay",
+            "--image",
+            host + "/app:v1",
+            "--trace",
+            garbage.toString(),
+            "--out",
+            dir.resolve("x.tfr").toString(),
+            "-q");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).contains("manifest_digest 'latest' is not a sha256 digest");
   }
 
   @Test
