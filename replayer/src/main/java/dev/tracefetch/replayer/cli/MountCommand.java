@@ -6,6 +6,8 @@ import dev.tracefetch.cli.SizeConverter;
 import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.registry.RegistryClient;
 import dev.tracefetch.oci.registry.auth.DockerConfigCredentials;
+import dev.tracefetch.replayer.control.NoEngineReplayControl;
+import dev.tracefetch.replayer.control.ReplayRuntime;
 import dev.tracefetch.replayer.mount.LazyImageMount;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -69,11 +72,14 @@ final class MountCommand implements Callable<Integer> {
       converter = DurationConverter.class)
   Duration fetchTimeout;
 
+  @Mixin PlanSourceOptions planSources;
+
   @Override
   public Integer call() throws Exception {
     ImageReference reference;
     try {
       reference = ImageReference.parse(image);
+      planSources.query();
     } catch (IllegalArgumentException e) {
       System.err.println("replayer mount: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -89,12 +95,20 @@ final class MountCommand implements Callable<Integer> {
             reference,
             mountPoint,
             new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout));
+    ReplayRuntime runtime;
+    try {
+      // TODO(engine): pass the mount's prefetch engine instead of NoEngineReplayControl.
+      runtime = planSources.start(client, mount, new NoEngineReplayControl());
+    } catch (Exception e) {
+      mount.close();
+      throw e;
+    }
     CountDownLatch released = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              try {
-                mount.close();
+              try (mount) {
+                runtime.close();
               } catch (Exception e) {
                 System.err.println("replayer mount: " + e.getMessage());
               } finally {
@@ -111,7 +125,9 @@ final class MountCommand implements Callable<Integer> {
     }
     if (released.getCount() > 0) {
       Runtime.getRuntime().removeShutdownHook(hook);
-      mount.close();
+      try (mount) {
+        runtime.close();
+      }
     }
     return ExitCodes.OK;
   }
