@@ -46,6 +46,11 @@ public final class PlanDiscovery {
     return new PlanDiscovery(all);
   }
 
+  /** The replay-file source alone (for processes without a registry client, and tests). */
+  public static PlanLookup fileLookup() {
+    return new ReplayFileLookup();
+  }
+
   /** Tries the query's sources in order and returns the first plan that fits the image. */
   public DiscoveryResult discover(MountedImage image, PlanQuery query) {
     List<String> notes = new ArrayList<>();
