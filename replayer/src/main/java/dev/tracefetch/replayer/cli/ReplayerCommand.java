@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
       MountCommand.class,
       UmountCommand.class,
       ReplayerCommand.PrefetchAll.class,
-      ReplayerCommand.Hook.class,
-      ReplayerCommand.Stats.class
+      HookCommand.class,
+      StatsCommand.class
     })
 public final class ReplayerCommand implements Callable<Integer> {
 
@@ -43,30 +43,6 @@ public final class ReplayerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return NotYetImplemented.report("replayer prefetch-all");
-    }
-  }
-
-  /** OCI runtime createRuntime hook that triggers replay for a starting container. */
-  @Command(name = "hook", mixinStandardHelpOptions = true, description = "OCI createRuntime hook.")
-  static final class Hook implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      return NotYetImplemented.report("replayer hook");
-    }
-  }
-
-  /** Prints prefetch and cache metrics of one mount. */
-  @Command(
-      name = "stats",
-      mixinStandardHelpOptions = true,
-      description = "Show metrics of MOUNTPOINT.")
-  static final class Stats implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MOUNTPOINT")
-    String mountpoint;
-
-    @Override
-    public Integer call() {
-      return NotYetImplemented.report("replayer stats");
     }
   }
 
