@@ -44,8 +44,10 @@ final class HookCommand implements Callable<Integer> {
   @Option(
       names = "--deadline",
       paramLabel = "DURATION",
-      description = "Time limit of each control call (default: ${DEFAULT-VALUE}).",
-      defaultValue = "2s",
+      description =
+          "Time limit of each control call (default: ${DEFAULT-VALUE}); the launcher runs the"
+              + " hook detached, so this never delays the container.",
+      defaultValue = "5s",
       converter = DurationConverter.class)
   Duration deadline;
 

@@ -26,6 +26,17 @@ import java.util.concurrent.TimeUnit;
  * ControlUnavailableException} when nothing answers), never transport types.
  */
 public final class ControlClient implements AutoCloseable {
+  /**
+   * Netty warns on every connection that a Unix socket has no {@code SO_KEEPALIVE} (gRPC sets it
+   * for all channels); that is noise in the hook's and stats' output. Held so it is not collected.
+   */
+  private static final java.util.logging.Logger BOOTSTRAP_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
+
+  static {
+    BOOTSTRAP_LOG.setLevel(java.util.logging.Level.SEVERE);
+  }
+
   private final Path socket;
   private final ManagedChannel channel;
   private final EventLoopGroup group;
