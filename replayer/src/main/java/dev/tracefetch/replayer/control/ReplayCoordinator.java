@@ -136,7 +136,7 @@ public final class ReplayCoordinator implements AutoCloseable {
     return running;
   }
 
-  /** The engine's status plus what discovery last did. */
+  /** The engine's status (see {@link #discoveryState()} for what discovery last did). */
   public ReplayStatus status() {
     return control.status();
   }

@@ -80,7 +80,7 @@ class HookCommandIT {
       assertThat(started).as(run.err() + served.log).isNotNull();
       assertThat(started.source()).isEqualTo("store:test");
       assertThat(served.appsAsked).containsExactly("web");
-      assertThat(served.log).anyMatch(l -> l.contains("(hook:c1)"));
+      assertThat(served.awaitLog("(hook:c1)", 60)).as(served.log.toString()).isTrue();
     }
   }
 

@@ -67,7 +67,7 @@ class HookLauncherIT {
       FakeReplayControl.Started started = served.engine.awaitStart(120);
       assertThat(started).as(() -> readLog(log)).isNotNull();
       assertThat(served.appsAsked).containsExactly("web");
-      assertThat(served.log).anyMatch(l -> l.contains("hook:ctr-1"));
+      assertThat(served.awaitLog("hook:ctr-1", 60)).as(served.log.toString()).isTrue();
     }
   }
 

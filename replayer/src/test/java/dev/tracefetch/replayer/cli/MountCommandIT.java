@@ -133,7 +133,9 @@ class MountCommandIT {
       assertThat(hook.exitValue()).isZero();
       Path hookLog = dir.resolve("hook.log");
       long hookUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!read(log).contains("hook:ctr-9") && System.nanoTime() < hookUntil) {
+      // The replayer logs the request before the detached hook logs the answer.
+      while (!(read(log).contains("hook:ctr-9") && read(hookLog).contains("ctr-9"))
+          && System.nanoTime() < hookUntil) {
         Thread.sleep(100);
       }
       assertThat(read(log)).as(read(hookLog)).contains("(hook:ctr-9)");

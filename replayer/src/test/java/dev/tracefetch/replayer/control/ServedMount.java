@@ -49,6 +49,21 @@ public final class ServedMount implements AutoCloseable {
             new ReplayerControlService(coordinator));
   }
 
+  /**
+   * Waits (bounded) until a log line contains {@code fragment}: the coordinator logs after it
+   * handed the plan to the engine, so a test that saw the start may still be ahead of the log.
+   */
+  public boolean awaitLog(String fragment, long seconds) throws InterruptedException {
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < until) {
+      if (log.stream().anyMatch(l -> l.contains(fragment))) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return log.stream().anyMatch(l -> l.contains(fragment));
+  }
+
   public Path socket() {
     return server.socket();
   }
