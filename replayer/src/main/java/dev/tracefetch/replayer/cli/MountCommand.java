@@ -6,6 +6,7 @@ import dev.tracefetch.cli.SizeConverter;
 import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.registry.RegistryClient;
 import dev.tracefetch.oci.registry.auth.DockerConfigCredentials;
+import dev.tracefetch.replayer.control.ReplayRuntime;
 import dev.tracefetch.replayer.mount.LazyImageMount;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,11 +73,14 @@ final class MountCommand implements Callable<Integer> {
 
   @Mixin PrefetchOptions prefetch = new PrefetchOptions();
 
+  @Mixin PlanSourceOptions planSources;
+
   @Override
   public Integer call() throws Exception {
     ImageReference reference;
     try {
       reference = ImageReference.parse(image);
+      planSources.query();
     } catch (IllegalArgumentException e) {
       System.err.println("replayer mount: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -93,9 +97,18 @@ final class MountCommand implements Callable<Integer> {
             mountPoint,
             new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout),
             prefetch.settings());
+    // At once after the mount is up (libfuse took the signals while mounting), before the slower
+    // start of metrics and plan discovery, so an early SIGTERM still unmounts and exits 0.
+    StopSignals stop = StopSignals.install();
     AutoCloseable metrics;
+    ReplayRuntime runtime;
     try {
       metrics = prefetch.start(mount, System.err);
+      // Plans are looked for (file, trace layer, referrer, store) only in plan mode; the control
+      // socket is served in every mode.
+      runtime =
+          planSources.start(
+              client, mount, mount.replay(), prefetch.mode() == PrefetchOptions.Mode.PLAN);
     } catch (Exception e) {
       mount.close();
       throw e;
@@ -104,11 +117,11 @@ final class MountCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              try {
+              try (mount) {
+                runtime.close();
                 if (metrics != null) {
                   metrics.close();
                 }
-                mount.close();
               } catch (Exception e) {
                 System.err.println("replayer mount: " + e.getMessage());
               } finally {
@@ -120,7 +133,6 @@ final class MountCommand implements Callable<Integer> {
     System.err.printf(
         "mounted %s (%s) at %s; Ctrl-C or 'replayer umount %s' to release%n",
         reference, mount.manifest().digest(), mount.mountPoint(), mount.mountPoint());
-    StopSignals stop = StopSignals.install();
     while (mount.isMounted() && released.getCount() > 0 && !stop.await(1, TimeUnit.SECONDS)) {
       // Serve until SIGINT/SIGTERM, an exit that runs the hook, or a release from outside.
     }
@@ -129,10 +141,12 @@ final class MountCommand implements Callable<Integer> {
       if (stop.received() != null) {
         System.err.printf("%s: unmounting %s%n", stop.received(), mount.mountPoint());
       }
-      if (metrics != null) {
-        metrics.close();
+      try (mount) {
+        runtime.close();
+        if (metrics != null) {
+          metrics.close();
+        }
       }
-      mount.close();
     }
     return ExitCodes.OK;
   }

@@ -1,8 +1,5 @@
 package dev.tracefetch.replayer.cli;
 
-import dev.tracefetch.api.files.ReadLimits;
-import dev.tracefetch.api.files.ReplayFiles;
-import dev.tracefetch.api.v1.ReplayPlan;
 import dev.tracefetch.cli.SizeConverter;
 import dev.tracefetch.replayer.metrics.MetricsServer;
 import dev.tracefetch.replayer.mount.LazyImageMount;
@@ -10,7 +7,6 @@ import dev.tracefetch.replayer.prefetch.PrefetchSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -31,12 +27,6 @@ public final class PrefetchOptions {
     /** Nothing: plain lazy loading. */
     NONE
   }
-
-  @Option(
-      names = "--replay",
-      paramLabel = "FILE",
-      description = "Replay plan file (.tfr) to prefetch in trace order.")
-  Path replayFile;
 
   @Option(
       names = "--prefetch",
@@ -101,10 +91,6 @@ public final class PrefetchOptions {
     return mode;
   }
 
-  public Path replayFile() {
-    return replayFile;
-  }
-
   public InetSocketAddress metricsAddress() {
     return metricsAddress;
   }
@@ -137,13 +123,10 @@ public final class PrefetchOptions {
         case LANDMARK -> mount.prefetch().startLandmarks();
         case ALL -> mount.prefetch().startEverything();
         case PLAN -> {
-          if (replayFile != null) {
-            ReplayPlan plan = ReplayFiles.read(replayFile, ReadLimits.defaults());
-            mount.replay().start(plan, "file:" + replayFile.toAbsolutePath());
-          }
+          // The plan is looked for by PlanSourceOptions (--replay, trace layer, referrer, store).
         }
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       err.println("replayer: not prefetching (the mount stays lazy): " + e.getMessage());
     }
     return server;

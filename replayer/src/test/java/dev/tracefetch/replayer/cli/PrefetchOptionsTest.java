@@ -28,7 +28,6 @@ class PrefetchOptionsTest {
     assertThat(o.settings()).isEqualTo(PrefetchSettings.defaults());
     assertThat(o.mode()).isEqualTo(PrefetchOptions.Mode.PLAN);
     assertThat(o.metricsAddress()).isNull();
-    assertThat(o.replayFile()).isNull();
   }
 
   @Test
@@ -40,8 +39,7 @@ class PrefetchOptionsTest {
             "--prefetch-max-request", "2M",
             "--bandwidth-limit", "12M",
             "--prefetch", "landmark",
-            "--metrics-address", "127.0.0.1:9464",
-            "--replay", "/x/plan.tfr");
+            "--metrics-address", "127.0.0.1:9464");
     assertThat(o.settings())
         .isEqualTo(
             new PrefetchSettings(
@@ -53,7 +51,6 @@ class PrefetchOptionsTest {
                 PrefetchSettings.DEFAULT_REQUEST_TIMEOUT));
     assertThat(o.mode()).isEqualTo(PrefetchOptions.Mode.LANDMARK);
     assertThat(o.metricsAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 9464));
-    assertThat(o.replayFile()).hasToString("/x/plan.tfr");
   }
 
   @Test
