@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Show the replay status of MOUNTPOINT: plan source, chunks and bytes prefetched, range",
-      "requests, demand-read hit ratio, prefetch precision and errors."
+      "requests, demand-read hit ratio, prefetch precision and recall, and errors."
     })
 final class StatsCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MOUNTPOINT")
@@ -99,14 +99,9 @@ final class StatsCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /**
-   * Prefetch precision: useful prefetched bytes over prefetched bytes, capped at 1. The engine
-   * counts useful bytes uncompressed and fetched bytes compressed, so this is an upper estimate.
-   */
+  /** Prefetch precision as the engine measures it (uncompressed useful over prefetched bytes). */
   static double precision(ReplayerStatus s) {
-    return s.getPrefetchedBytes() == 0
-        ? 0
-        : Math.min(1.0, (double) s.getUsefulPrefetchedBytes() / s.getPrefetchedBytes());
+    return s.getPrecision();
   }
 
   static Map<String, Object> toMap(ReplayerStatus s) {
@@ -128,6 +123,7 @@ final class StatsCommand implements Callable<Integer> {
     m.put("hitRatio", StatusMessages.fromProto(s).hitRatio());
     m.put("usefulPrefetchedBytes", s.getUsefulPrefetchedBytes());
     m.put("precision", precision(s));
+    m.put("recall", s.getRecall());
     m.put("errors", s.getErrors());
     m.put("lastError", s.getLastError());
     return m;
@@ -171,9 +167,10 @@ final class StatsCommand implements Callable<Integer> {
         "precision",
         String.format(
             Locale.ROOT,
-            "%.1f%% (%s of prefetched data read)",
+            "%.1f%% (%s of prefetched data read), recall %.1f%%",
             100 * precision(s),
-            bytes(s.getUsefulPrefetchedBytes())));
+            bytes(s.getUsefulPrefetchedBytes()),
+            100 * s.getRecall()));
     row(
         out,
         "errors",

@@ -16,6 +16,8 @@ package dev.tracefetch.replayer.control;
  * @param usefulPrefetchedBytes uncompressed bytes of prefetched chunks that demand reads later used
  * @param errors failed fetches (the replay degrades to lazy loading for those chunks)
  * @param lastError the most recent error message, empty if none
+ * @param precision share of prefetched (uncompressed) bytes that demand reads used, in [0, 1]
+ * @param recall share of demand-read bytes that prefetched chunks served, in [0, 1]
  */
 public record ReplayStatus(
     State state,
@@ -29,7 +31,40 @@ public record ReplayStatus(
     long demandMisses,
     long usefulPrefetchedBytes,
     long errors,
-    String lastError) {
+    String lastError,
+    double precision,
+    double recall) {
+
+  /** A status without precision and recall (0), for controls that do not measure them. */
+  public ReplayStatus(
+      State state,
+      String source,
+      long plannedChunks,
+      long prefetchedChunks,
+      long skippedChunks,
+      long prefetchedBytes,
+      long requests,
+      long demandHits,
+      long demandMisses,
+      long usefulPrefetchedBytes,
+      long errors,
+      String lastError) {
+    this(
+        state,
+        source,
+        plannedChunks,
+        prefetchedChunks,
+        skippedChunks,
+        prefetchedBytes,
+        requests,
+        demandHits,
+        demandMisses,
+        usefulPrefetchedBytes,
+        errors,
+        lastError,
+        0,
+        0);
+  }
 
   /** Life cycle of a replay. */
   public enum State {

@@ -25,6 +25,8 @@ public final class StatusMessages {
         .setUsefulPrefetchedBytes(s.usefulPrefetchedBytes())
         .setErrors(s.errors())
         .setLastError(nullToEmpty(s.lastError()))
+        .setPrecision(s.precision())
+        .setRecall(s.recall())
         .setDiscovery(nullToEmpty(coordinator.discoveryState()))
         .setPid(ProcessHandle.current().pid())
         .build();
@@ -44,7 +46,9 @@ public final class StatusMessages {
         p.getDemandMisses(),
         p.getUsefulPrefetchedBytes(),
         p.getErrors(),
-        p.getLastError());
+        p.getLastError(),
+        p.getPrecision(),
+        p.getRecall());
   }
 
   static ReplayerStatus.State state(ReplayStatus.State s) {

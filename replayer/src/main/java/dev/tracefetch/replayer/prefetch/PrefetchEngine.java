@@ -195,7 +195,9 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
           metrics.demandJoined() + metrics.demandFetched(),
           metrics.usefulPrefetchedBytes(),
           0,
-          "");
+          "",
+          metrics.precision(),
+          metrics.recall());
     }
     return run.status();
   }
@@ -491,7 +493,9 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
           metrics.demandJoined() + metrics.demandFetched(),
           metrics.usefulPrefetchedBytes(),
           errors.sum(),
-          lastError);
+          lastError,
+          metrics.precision(),
+          metrics.recall());
     }
   }
 }

@@ -52,7 +52,7 @@ class StatsCommandIT {
           .contains("chunks        4 planned, 3 prefetched, 1 already cached")
           .contains("fetched       4.0 KiB in 2 range requests")
           .contains("demand reads  90 from cache, 10 fetched (hit ratio 90.0%)")
-          .contains("precision     73.2% (2.9 KiB of prefetched data read)")
+          .contains("precision     62.5% (2.9 KiB of prefetched data read), recall 90.0%")
           .contains("errors        1 (last: range 0-10 of sha256:x: HTTP 503)");
 
       Run json = stats(mnt.toString(), "--socket-dir", socketDir.toString(), "--json");
@@ -61,6 +61,8 @@ class StatsCommandIT {
       assertThat(node.get("state").asText()).isEqualTo("RUNNING");
       assertThat(node.get("hitRatio").asDouble()).isEqualTo(0.9);
       assertThat(node.get("requests").asLong()).isEqualTo(2);
+      assertThat(node.get("precision").asDouble()).isEqualTo(0.625);
+      assertThat(node.get("recall").asDouble()).isEqualTo(0.9);
       assertThat(node.get("manifestDigest").asText())
           .isEqualTo(served.image.manifestDigest().toString());
       assertThat(node.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());

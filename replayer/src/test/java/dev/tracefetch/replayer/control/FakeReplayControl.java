@@ -43,7 +43,9 @@ public final class FakeReplayControl implements ReplayControl {
             10,
             3000,
             1,
-            "range 0-10 of sha256:x: HTTP 503");
+            "range 0-10 of sha256:x: HTTP 503",
+            0.625,
+            0.9);
   }
 
   @Override
@@ -96,6 +98,8 @@ public final class FakeReplayControl implements ReplayControl {
         s.demandMisses(),
         s.usefulPrefetchedBytes(),
         s.errors(),
-        s.lastError());
+        s.lastError(),
+        s.precision(),
+        s.recall());
   }
 }
