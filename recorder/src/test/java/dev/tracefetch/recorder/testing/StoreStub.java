@@ -1,6 +1,7 @@
-package dev.tracefetch.recorder.upload;
+package dev.tracefetch.recorder.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tracefetch.recorder.upload.TraceSpool;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,18 +19,18 @@ import java.util.function.IntSupplier;
  * content, 200 for content it already has (by digest), or a forced status. It counts what it
  * stored, so tests can check "delivered exactly once".
  */
-final class StoreStub implements AutoCloseable {
-  final List<String> stored = Collections.synchronizedList(new ArrayList<>());
-  final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+public final class StoreStub implements AutoCloseable {
+  public final List<String> stored = Collections.synchronizedList(new ArrayList<>());
+  public final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
   private final Set<String> known = Collections.synchronizedSet(new HashSet<>());
   private final HttpServer server;
-  volatile IntSupplier forcedStatus = () -> 0;
+  public volatile IntSupplier forcedStatus = () -> 0;
 
   private StoreStub(HttpServer server) {
     this.server = server;
   }
 
-  static StoreStub start(int port) throws IOException {
+  public static StoreStub start(int port) throws IOException {
     HttpServer s =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     StoreStub stub = new StoreStub(s);
@@ -63,11 +64,11 @@ final class StoreStub implements AutoCloseable {
     return stub;
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("http://127.0.0.1:" + port());
   }
 
