@@ -6,14 +6,18 @@ import dev.tracefetch.cli.SizeConverter;
 import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.registry.RegistryClient;
 import dev.tracefetch.oci.registry.auth.DockerConfigCredentials;
+import dev.tracefetch.recorder.runtime.RuntimeRecording;
 import dev.tracefetch.replayer.mount.LazyImageMount;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -69,11 +73,20 @@ final class MountCommand implements Callable<Integer> {
       converter = DurationConverter.class)
   Duration fetchTimeout;
 
+  @Mixin RecordOptions recordOptions = new RecordOptions();
+
   @Override
   public Integer call() throws Exception {
     ImageReference reference;
     try {
       reference = ImageReference.parse(image);
+    } catch (IllegalArgumentException e) {
+      System.err.println("replayer mount: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    Optional<RuntimeRecording> recording;
+    try {
+      recording = recordOptions.recording();
     } catch (IllegalArgumentException e) {
       System.err.println("replayer mount: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -88,12 +101,17 @@ final class MountCommand implements Callable<Integer> {
             client,
             reference,
             mountPoint,
-            new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout));
+            new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout),
+            recording.map(RuntimeRecording::decorator).orElse(UnaryOperator.identity()));
+    if (recording.isPresent()) {
+      recording.get().start(reference.toString(), mount.manifest());
+    }
     CountDownLatch released = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
               try {
+                recording.ifPresent(r -> r.finish(false));
                 mount.close();
               } catch (Exception e) {
                 System.err.println("replayer mount: " + e.getMessage());
@@ -111,6 +129,7 @@ final class MountCommand implements Callable<Integer> {
     }
     if (released.getCount() > 0) {
       Runtime.getRuntime().removeShutdownHook(hook);
+      recording.ifPresent(r -> r.finish(false));
       mount.close();
     }
     return ExitCodes.OK;
