@@ -130,6 +130,12 @@ public final class RecordTraceCommand implements Callable<Integer> {
       converter = DurationConverter.class)
   Duration fetchTimeout;
 
+  @Option(
+      names = "--no-record",
+      hidden = true,
+      description = "Run the same start without recording (baseline for bench/).")
+  boolean noRecord;
+
   @Option(names = "--json", description = "Print the summary as JSON.")
   boolean json;
 
@@ -189,7 +195,8 @@ public final class RecordTraceCommand implements Callable<Integer> {
                   err.println("| " + line);
                   err.flush();
                 }
-              });
+              },
+              !noRecord);
     } catch (IllegalArgumentException e) {
       err.println("record-trace: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -227,7 +234,7 @@ public final class RecordTraceCommand implements Callable<Integer> {
       throws Exception {
     Trace trace = result.trace();
     Map<String, Object> json = new LinkedHashMap<>();
-    TraceSummary summary = TraceSummary.of(trace);
+    TraceSummary summary = TraceSummary.of(trace, result.imageFileBytes());
     json.putAll(summary.toMap());
     int exit = result.succeeded() ? ExitCodes.OK : ExitCodes.FAILURE;
     if (target != null) {

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param cacheDir chunk cache to use, or null for a cold private one that is deleted afterwards
  * @param tempParent where the mount point, private cache and sandbox scratch are created
  * @param output receives the application's output lines
+ * @param record false runs the same start without the recording decorator (benchmark baseline)
  */
 public record RecordRequest(
     ImageReference image,
@@ -29,7 +30,8 @@ public record RecordRequest(
     List<String> insecureRegistries,
     Path tempParent,
     Duration fetchTimeout,
-    java.util.function.Consumer<String> output) {
+    java.util.function.Consumer<String> output,
+    boolean record) {
   public RecordRequest {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(readiness, "readiness");

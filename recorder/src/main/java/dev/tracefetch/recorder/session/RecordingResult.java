@@ -8,8 +8,9 @@ import dev.tracefetch.recorder.trace.Outcome;
  *
  * @param trace the trace, or null when nothing was recorded (the start failed before the mount)
  * @param failure what went wrong in a sentence, or null on success
+ * @param imageFileBytes total uncompressed size of the image's regular files
  */
-public record RecordingResult(Trace trace, Outcome outcome, String failure) {
+public record RecordingResult(Trace trace, Outcome outcome, String failure, long imageFileBytes) {
   public boolean succeeded() {
     return failure == null;
   }

@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * One build-time recording, start to finish: mount the image lazily with a cold private cache, run
@@ -89,7 +90,7 @@ public final class RecordingSession {
                 request.image(),
                 rootfs,
                 new RegistryImageMount.Settings(cacheDir, 64L << 30, request.fetchTimeout()),
-                tap::attach);
+                request.record() ? tap::attach : UnaryOperator.identity());
       } catch (Exception e) {
         throw new RecordingException(
             "cannot mount image " + request.image() + ": " + describe(e), e);
@@ -121,7 +122,9 @@ public final class RecordingSession {
               request.app(), "build", info, startNanos, startWallMicros, new ProcessNames());
       ReadinessProbe probe = new ReadinessProbe(request.readiness());
       AtomicLong logReadyAt = new AtomicLong(-1);
-      tap.start(assembler);
+      if (request.record()) {
+        tap.start(assembler);
+      }
       try {
         sandbox =
             SandboxProcess.start(
@@ -147,7 +150,7 @@ public final class RecordingSession {
       sandbox.stop(STOP_PATIENCE);
       sandbox.awaitOutput(Duration.ofSeconds(1));
       Trace trace = assembler.build(outcome, durationNanos, dropped, hostName());
-      return new RecordingResult(trace, outcome, outcome.failure());
+      return new RecordingResult(trace, outcome, outcome.failure(), mount.tree().totalFileBytes());
     } catch (IOException e) {
       throw new RecordingException("recording failed: " + describe(e), e);
     } catch (InterruptedException e) {

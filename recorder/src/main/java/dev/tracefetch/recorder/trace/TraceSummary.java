@@ -23,6 +23,7 @@ public record TraceSummary(
     int filesRead,
     long bytesRead,
     long imageCompressedBytes,
+    long imageFileBytes,
     int chunks,
     long chunkCompressedBytes,
     int layersRead,
@@ -34,7 +35,10 @@ public record TraceSummary(
     long timeToReadyMicros,
     boolean incomplete) {
 
-  public static TraceSummary of(Trace t) {
+  /**
+   * @param imageFileBytes total uncompressed size of the image's regular files, 0 if unknown
+   */
+  public static TraceSummary of(Trace t, long imageFileBytes) {
     Set<Integer> read = new HashSet<>();
     Set<String> chunkIds = new HashSet<>();
     Set<Integer> layersRead = new HashSet<>();
@@ -67,6 +71,7 @@ public record TraceSummary(
         read.size(),
         bytes,
         t.getLayersList().stream().mapToLong(LayerDescriptor::getSize).sum(),
+        imageFileBytes,
         chunkIds.size(),
         chunkBytes,
         layersRead.size(),
@@ -79,6 +84,11 @@ public record TraceSummary(
         ctx.getIncomplete());
   }
 
+  /** The summary of a trace alone (image file size unknown). */
+  public static TraceSummary of(Trace t) {
+    return of(t, 0);
+  }
+
   /** The summary as an ordered map for {@code --json}. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -89,6 +99,7 @@ public record TraceSummary(
     m.put("filesRead", filesRead);
     m.put("bytesRead", bytesRead);
     m.put("imageCompressedBytes", imageCompressedBytes);
+    m.put("imageFileBytes", imageFileBytes);
     m.put("chunks", chunks);
     m.put("chunkCompressedBytes", chunkCompressedBytes);
     m.put("layersRead", layersRead);
@@ -111,8 +122,8 @@ public record TraceSummary(
         "app            %s%n"
             + "image          %s (%s)%n"
             + "files touched  %d (%d read)%n"
-            + "bytes read     %s (chunks %s compressed = %.1f%% of the %s image)%n"
-            + "chunks         %d%n"
+            + "bytes read     %s of %s in the image's files%n"
+            + "chunks         %d (%s to fetch; the image is %s compressed)%n"
             + "layers         %d of %d read%n"
             + "events         %d (%d dropped)%n"
             + "readiness      %s %s after %.3f s%n"
@@ -123,10 +134,10 @@ public record TraceSummary(
         filesTouched,
         filesRead,
         bytes(bytesRead),
-        bytes(chunkCompressedBytes),
-        pct,
-        bytes(imageCompressedBytes),
+        bytes(imageFileBytes),
         chunks,
+        bytes(chunkCompressedBytes),
+        bytes(imageCompressedBytes),
         layersRead,
         layers,
         events,

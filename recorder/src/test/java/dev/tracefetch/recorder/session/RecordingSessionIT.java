@@ -97,7 +97,8 @@ class RecordingSessionIT {
         List.of(),
         temp,
         Duration.ofSeconds(20),
-        output::add);
+        output::add,
+        true);
   }
 
   private static Set<String> files(Trace t, AccessEvent.Kind kind) {

@@ -66,7 +66,7 @@ class TraceSummaryTest {
                             .setTimeToReadyMicros(1_500_000)))
             .build();
 
-    TraceSummary s = TraceSummary.of(t);
+    TraceSummary s = TraceSummary.of(t, 10_000);
 
     assertThat(s.filesTouched()).isEqualTo(3);
     assertThat(s.filesRead()).isEqualTo(2);
@@ -79,6 +79,9 @@ class TraceSummaryTest {
     assertThat(s.toMap())
         .containsEntry("timeToReadyMillis", 1500.0)
         .containsEntry("droppedEvents", 2L);
-    assertThat(s.toText()).contains("15.0% of the 3.9 KiB image").contains("INCOMPLETE");
+    assertThat(s.toText())
+        .contains("8.0 KiB of 9.8 KiB in the image's files")
+        .contains("3 (600 B to fetch; the image is 3.9 KiB compressed)")
+        .contains("INCOMPLETE");
   }
 }
