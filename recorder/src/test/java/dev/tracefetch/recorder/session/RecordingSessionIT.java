@@ -258,6 +258,33 @@ class RecordingSessionIT {
   }
 
   @Test
+  void userEnvAndWorkdirComeFromTheOverridesLikeDockerRun() throws Exception {
+    RecordRequest base = request(withCmd, "exit", Duration.ofSeconds(30));
+    RecordRequest r =
+        new RecordRequest(
+            base.image(),
+            base.app(),
+            base.readiness(),
+            base.timeout(),
+            base.grace(),
+            List.of("EXTRA=x"),
+            "/www",
+            "app",
+            List.of("/bin/busybox", "sh", "-c", "busybox id -u; busybox id -g; echo $GREETING $EXTRA; pwd"),
+            null,
+            List.of(),
+            temp,
+            Duration.ofSeconds(20),
+            output::add,
+            true);
+
+    RecordingResult result = new RecordingSession(r).run();
+
+    assertThat(result.failure()).isNull();
+    assertThat(output).containsExactly("1000", "1000", "hi x", "/www");
+  }
+
+  @Test
   void anImageWithoutACommandNeedsOne() {
     assertThatThrownBy(
             () -> new RecordingSession(request(withoutCmd, "exit", Duration.ofSeconds(10))).run())
