@@ -81,9 +81,7 @@ public final class ContainerDefaults {
       if (parts.length == 2) {
         gid = OptionalInt.of(id(parts[1], names::gid, "group"));
       } else {
-        gid =
-            OptionalInt.of(
-                names.primaryGid(resolvedUid).orElse(resolvedUid == 0 ? 0 : resolvedUid));
+        gid = OptionalInt.of(names.primaryGid(resolvedUid).orElse(0));
       }
     }
     return new SandboxSpec(argv, envList, dir, uid, gid);

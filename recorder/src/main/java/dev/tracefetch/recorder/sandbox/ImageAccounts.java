@@ -9,20 +9,37 @@ import java.util.Optional;
 
 /**
  * User and group names as the image defines them in its {@code /etc/passwd} and {@code /etc/group},
- * because {@code USER app} in an image means the image's {@code app}, not the host's.
+ * because {@code USER app} in an image means the image's {@code app}, not the host's. The files are
+ * read only when a name must be resolved: reading them through the lazy mount before the
+ * application starts would put them in the page cache and hide the application's own reads of them
+ * from the recording.
  */
 public final class ImageAccounts implements ContainerDefaults.NameLookup {
-  private final List<String[]> passwd;
-  private final List<String[]> group;
+  private final Path root;
+  private List<String[]> passwd;
+  private List<String[]> group;
 
-  private ImageAccounts(List<String[]> passwd, List<String[]> group) {
-    this.passwd = passwd;
-    this.group = group;
+  private ImageAccounts(Path root) {
+    this.root = root;
   }
 
-  /** Reads the account files under {@code root}; missing files mean no names. */
+  /** The account files under {@code root}, read on first use; missing files mean no names. */
   public static ImageAccounts read(Path root) {
-    return new ImageAccounts(lines(root.resolve("etc/passwd")), lines(root.resolve("etc/group")));
+    return new ImageAccounts(root);
+  }
+
+  private synchronized List<String[]> passwd() {
+    if (passwd == null) {
+      passwd = lines(root.resolve("etc/passwd"));
+    }
+    return passwd;
+  }
+
+  private synchronized List<String[]> group() {
+    if (group == null) {
+      group = lines(root.resolve("etc/group"));
+    }
+    return group;
   }
 
   private static List<String[]> lines(Path file) {
@@ -41,17 +58,17 @@ public final class ImageAccounts implements ContainerDefaults.NameLookup {
 
   @Override
   public Optional<Integer> uid(String user) {
-    return field(passwd, 0, user, 2);
+    return field(passwd(), 0, user, 2);
   }
 
   @Override
   public Optional<Integer> gid(String name) {
-    return field(group, 0, name, 2);
+    return field(group(), 0, name, 2);
   }
 
   @Override
   public Optional<Integer> primaryGid(int uid) {
-    return field(passwd, 2, Integer.toString(uid), 3);
+    return field(passwd(), 2, Integer.toString(uid), 3);
   }
 
   private static Optional<Integer> field(List<String[]> rows, int key, String value, int wanted) {

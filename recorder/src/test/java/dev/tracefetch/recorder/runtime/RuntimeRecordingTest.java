@@ -31,19 +31,26 @@ class RuntimeRecordingTest {
   void settingsNameWhatIsWrong() {
     Path spool = Path.of("/s");
     assertThatThrownBy(
-            () -> new RuntimeRecording.Settings(null, Duration.ofSeconds(1), 1, Path.of("o"), null, null, spool))
+            () ->
+                new RuntimeRecording.Settings(
+                    null, Duration.ofSeconds(1), 1, Path.of("o"), null, null, spool))
         .hasMessageContaining("--record needs --app");
     assertThatThrownBy(
-            () -> new RuntimeRecording.Settings("a", Duration.ZERO, 1, Path.of("o"), null, null, spool))
+            () ->
+                new RuntimeRecording.Settings(
+                    "a", Duration.ZERO, 1, Path.of("o"), null, null, spool))
         .hasMessageContaining("--record-for must be positive");
-    assertThatThrownBy(() -> settings(0))
-        .hasMessageContaining("--sample must be in (0, 1]");
+    assertThatThrownBy(() -> settings(0)).hasMessageContaining("--sample must be in (0, 1]");
     assertThatThrownBy(() -> settings(1.5)).hasMessageContaining("--sample");
     assertThatThrownBy(
-            () -> new RuntimeRecording.Settings("a", Duration.ofSeconds(1), 1, null, URI.create("http://s"), null, spool))
+            () ->
+                new RuntimeRecording.Settings(
+                    "a", Duration.ofSeconds(1), 1, null, URI.create("http://s"), null, spool))
         .hasMessageContaining("--upload needs --token");
     assertThatThrownBy(
-            () -> new RuntimeRecording.Settings("a", Duration.ofSeconds(1), 1, null, null, null, spool))
+            () ->
+                new RuntimeRecording.Settings(
+                    "a", Duration.ofSeconds(1), 1, null, null, null, spool))
         .hasMessageContaining("--upload URL");
   }
 

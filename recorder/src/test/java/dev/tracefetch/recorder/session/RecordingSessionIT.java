@@ -270,7 +270,11 @@ class RecordingSessionIT {
             List.of("EXTRA=x"),
             "/www",
             "app",
-            List.of("/bin/busybox", "sh", "-c", "busybox id -u; busybox id -g; echo $GREETING $EXTRA; pwd"),
+            List.of(
+                "/bin/busybox",
+                "sh",
+                "-c",
+                "busybox id -u; busybox id -g; echo $GREETING $EXTRA; pwd"),
             null,
             List.of(),
             temp,
