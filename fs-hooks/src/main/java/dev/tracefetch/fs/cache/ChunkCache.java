@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -187,47 +188,56 @@ public final class ChunkCache implements Closeable {
 
   private record Served(byte[] data, CacheOutcome outcome) {}
 
+  /** What an abandoned claim hands its joiners: "fetch it yourself". Compared by identity. */
+  private static final Served ABANDONED = new Served(new byte[0], CacheOutcome.FAILED);
+
   private Served request(Digest digest, ChunkLoader loader, boolean prefetch) throws IOException {
     Objects.requireNonNull(digest, "digest");
     Objects.requireNonNull(loader, "loader");
-    if (closed) {
-      throw new IOException("chunk cache " + directory + " is closed");
-    }
     long start = System.nanoTime();
-    byte[] data = memory.get(digest);
-    if (data != null) {
-      synchronized (lock) {
-        lru.get(digest); // keeps the disk entry of a hot chunk young
+    while (true) {
+      if (closed) {
+        throw new IOException("chunk cache " + directory + " is closed");
       }
-      hits.increment();
-      memoryHits.increment();
-      notify(digest, data.length, CacheOutcome.HIT, prefetch, start);
-      return new Served(data, CacheOutcome.HIT);
-    }
-    // Everything past the memory tier (disk read + verification, or fetch) runs once per chunk
-    // however many threads ask: FUSE readahead asks for the same 4 MiB chunk many times at once.
-    CompletableFuture<Served> mine = new CompletableFuture<>();
-    CompletableFuture<Served> running = inflight.putIfAbsent(digest, mine);
-    if (running != null) {
-      return join(digest, running, prefetch, start);
-    }
-    try {
-      Served served = loadOnce(digest, loader);
-      mine.complete(served);
-      notify(digest, served.data().length, served.outcome(), prefetch, start);
-      return served;
-    } catch (IOException | RuntimeException | Error e) {
-      failures.increment();
-      mine.completeExceptionally(e);
-      notify(digest, 0, CacheOutcome.FAILED, prefetch, start);
-      throw e;
-    } finally {
-      inflight.remove(digest, mine);
+      byte[] data = memory.get(digest);
+      if (data != null) {
+        synchronized (lock) {
+          lru.get(digest); // keeps the disk entry of a hot chunk young
+        }
+        hits.increment();
+        memoryHits.increment();
+        notify(digest, data.length, CacheOutcome.HIT, prefetch, start);
+        return new Served(data, CacheOutcome.HIT);
+      }
+      // Everything past the memory tier (disk read + verification, or fetch) runs once per chunk
+      // however many threads ask: FUSE readahead asks for the same 4 MiB chunk many times at once.
+      CompletableFuture<Served> mine = new CompletableFuture<>();
+      CompletableFuture<Served> running = inflight.putIfAbsent(digest, mine);
+      if (running != null) {
+        Served joined = join(digest, running, prefetch, start);
+        if (joined != null) {
+          return joined;
+        }
+        continue; // a range fetch gave up on this chunk: fetch it ourselves
+      }
+      try {
+        Served served = loadOnce(digest, loader, prefetch);
+        mine.complete(served);
+        notify(digest, served.data().length, served.outcome(), prefetch, start);
+        return served;
+      } catch (IOException | RuntimeException | Error e) {
+        failures.increment();
+        mine.completeExceptionally(e);
+        notify(digest, 0, CacheOutcome.FAILED, prefetch, start);
+        throw e;
+      } finally {
+        inflight.remove(digest, mine);
+      }
     }
   }
 
   /** Disk (verified) or else the loader; run by exactly one thread per chunk at a time. */
-  private Served loadOnce(Digest digest, ChunkLoader loader) throws IOException {
+  private Served loadOnce(Digest digest, ChunkLoader loader, boolean prefetch) throws IOException {
     // A flight that ended between our memory check and putIfAbsent left the chunk in memory.
     byte[] data = memory.get(digest);
     CacheOutcome outcome = CacheOutcome.HIT;
@@ -236,6 +246,7 @@ public final class ChunkCache implements Closeable {
     }
     if (data == null) {
       outcome = CacheOutcome.FETCHED;
+      notifyFetch(digest, prefetch);
       data = fetch(digest, loader);
       store(digest, data);
     } else {
@@ -245,11 +256,15 @@ public final class ChunkCache implements Closeable {
     return new Served(data, outcome);
   }
 
+  /** The leader's result, or null if it was a claim that was abandoned (the caller retries). */
   private Served join(
       Digest digest, CompletableFuture<Served> running, boolean prefetch, long start)
       throws IOException {
     try {
       Served leader = running.get(options.joinTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      if (leader == ABANDONED) {
+        return null;
+      }
       // Waiting for a disk read is still a hit; waiting for a fetch is a join.
       CacheOutcome outcome =
           leader.outcome() == CacheOutcome.HIT ? CacheOutcome.HIT : CacheOutcome.JOINED;
@@ -292,6 +307,16 @@ public final class ChunkCache implements Closeable {
     return data;
   }
 
+  private void notifyFetch(Digest digest, boolean prefetch) {
+    for (CacheListener l : listeners) {
+      try {
+        l.onFetch(digest, prefetch);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cache listener " + l + " failed on the fetch of " + digest, e);
+      }
+    }
+  }
+
   private void notify(Digest digest, long size, CacheOutcome outcome, boolean prefetch, long t0) {
     if (listeners.isEmpty()) {
       return;
@@ -304,6 +329,83 @@ public final class ChunkCache implements Closeable {
         LOG.log(Level.WARNING, "cache listener " + l + " failed on " + event, e);
       }
     }
+  }
+
+  // ---- claims (range fetches announcing the chunks they will deliver) ------------------------
+
+  /**
+   * Announces that the caller is about to fetch {@code digests} in one go (one range request that
+   * holds several chunks), so that a read of one of them waits for that fetch instead of fetching
+   * the chunk a second time. Chunks that are cached already or being fetched by someone else are
+   * left out of the claim: the caller need not fetch them. Every claimed chunk must be {@link
+   * ChunkClaim#deliver delivered} or {@link ChunkClaim#abandon abandoned}; closing the claim
+   * abandons the rest. A reader waiting on an abandoned chunk fetches it itself, so a failed range
+   * fetch never fails a read that could still be served.
+   */
+  public ChunkClaim claim(Collection<Digest> digests) throws IOException {
+    Objects.requireNonNull(digests, "digests");
+    if (closed) {
+      throw new IOException("chunk cache " + directory + " is closed");
+    }
+    Map<Digest, CompletableFuture<Served>> claimed = new LinkedHashMap<>();
+    for (Digest d : digests) {
+      Objects.requireNonNull(d, "digest");
+      if (claimed.containsKey(d) || memory.get(d) != null || contains(d)) {
+        continue;
+      }
+      CompletableFuture<Served> f = new CompletableFuture<>();
+      if (inflight.putIfAbsent(d, f) != null) {
+        continue;
+      }
+      if (memory.get(d) != null || contains(d)) {
+        // A fetch finished between the first check and the claim: nothing left to do.
+        f.complete(ABANDONED);
+        inflight.remove(d, f);
+        continue;
+      }
+      claimed.put(d, f);
+    }
+    return new ChunkClaim(this, claimed.keySet());
+  }
+
+  /** Verifies (unless the caller did), stores and hands {@code data} to waiting readers. */
+  void deliverClaimed(Digest digest, byte[] data, boolean verified, long t0) throws IOException {
+    CompletableFuture<Served> f = inflight.get(digest);
+    try {
+      if (!verified) {
+        Digest actual = sha256(data);
+        if (!actual.equals(digest)) {
+          throw new DigestMismatchException("prefetched chunk", digest, actual);
+        }
+      }
+      fetches.increment();
+      fetchedBytes.add(data.length);
+      store(digest, data);
+      memory.put(digest, data);
+    } catch (IOException | RuntimeException e) {
+      abandonClaimed(digest);
+      throw e;
+    }
+    Served served = new Served(data, CacheOutcome.FETCHED);
+    if (f != null) {
+      f.complete(served);
+      inflight.remove(digest, f);
+    }
+    notify(digest, data.length, CacheOutcome.FETCHED, true, t0);
+  }
+
+  /** Releases a claimed chunk undelivered; its waiters fetch it themselves. */
+  void abandonClaimed(Digest digest) {
+    CompletableFuture<Served> f = inflight.get(digest);
+    if (f != null) {
+      f.complete(ABANDONED);
+      inflight.remove(digest, f);
+    }
+  }
+
+  /** True while some request or claim is fetching {@code digest}. */
+  public boolean isInFlight(Digest digest) {
+    return inflight.containsKey(digest);
   }
 
   // ---- disk ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.tracefetch.fs.image;
 
+import dev.tracefetch.layer.tar.Xattrs;
 import dev.tracefetch.oci.image.Digest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public record LayerEntry(
     Objects.requireNonNull(type, "type of " + name);
     Objects.requireNonNull(mtime, "mtime of " + name);
     linkName = linkName == null ? "" : linkName;
-    xattrs = xattrs == null ? Xattrs.NONE : xattrs;
+    xattrs = xattrs == null ? Xattrs.empty() : xattrs;
     chunks = List.copyOf(chunks == null ? List.of() : chunks);
     if ((mode & ~07777) != 0) {
       throw new IllegalArgumentException(
@@ -76,7 +77,7 @@ public record LayerEntry(
     private String linkName = "";
     private int devMajor;
     private int devMinor;
-    private Xattrs xattrs = Xattrs.NONE;
+    private Xattrs xattrs = Xattrs.empty();
     private Digest contentDigest;
     private final List<ChunkRef> chunks = new ArrayList<>();
 

@@ -1,5 +1,6 @@
 package dev.tracefetch.fs.image;
 
+import dev.tracefetch.layer.tar.Xattrs;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -141,7 +142,7 @@ public final class MergedTree {
       n.mode = IMPLICIT_DIR_MODE;
       n.mtime = Instant.EPOCH;
       n.linkName = "";
-      n.xattrs = Xattrs.NONE;
+      n.xattrs = Xattrs.empty();
       n.layer = layer;
       n.chunks = List.of();
       n.children = new TreeMap<>();

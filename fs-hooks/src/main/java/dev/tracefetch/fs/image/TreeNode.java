@@ -1,5 +1,6 @@
 package dev.tracefetch.fs.image;
 
+import dev.tracefetch.layer.tar.Xattrs;
 import dev.tracefetch.oci.image.Digest;
 import java.time.Instant;
 import java.util.Collections;

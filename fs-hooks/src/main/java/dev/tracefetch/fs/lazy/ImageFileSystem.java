@@ -27,7 +27,9 @@ import java.util.Objects;
  * A merged image served read-only: metadata from the {@link MergedTree}, file data chunk by chunk
  * from a {@link ChunkSource} through the node's {@link ChunkCache}. Nothing is fetched until a read
  * needs it. A chunk that cannot be fetched or does not match its digest fails that read with {@link
- * Errno#EIO} (and a log line naming layer, chunk and digests); the next read tries again.
+ * Errno#EIO} (and a log line naming layer, chunk and digests); the next read tries again. When the
+ * tree itself is not known yet (layers that are not eStargz, see {@link LazyTree}), the first
+ * operation that needs it waits for it, and fails with {@code EIO} if it cannot be had.
  */
 public final class ImageFileSystem implements FileSystemOperations {
   private static final System.Logger LOG = System.getLogger(ImageFileSystem.class.getName());
@@ -35,28 +37,54 @@ public final class ImageFileSystem implements FileSystemOperations {
   private static final int O_ACCMODE = 03;
   private static final int O_TRUNC = 01000;
 
-  private final MergedTree tree;
+  private final LazyTree tree;
   private final ChunkReader chunks;
   private final ChunkReadAhead readAhead;
 
   /** Serves {@code tree} with chunks from {@code chunks}, reading ahead of sequential readers. */
   public ImageFileSystem(MergedTree tree, ChunkReader chunks, ChunkReadAhead readAhead) {
+    this(LazyTree.of(tree), chunks, readAhead);
+  }
+
+  /** Serves a tree that may be resolved on first access, reading ahead of sequential readers. */
+  public ImageFileSystem(LazyTree tree, ChunkReader chunks, ChunkReadAhead readAhead) {
     this.tree = Objects.requireNonNull(tree, "tree");
     this.chunks = Objects.requireNonNull(chunks, "chunks");
     this.readAhead = Objects.requireNonNull(readAhead, "readAhead");
   }
 
-  /** With the default read-ahead ({@value ChunkReadAhead#DEFAULT_CHUNKS} chunks, 2 threads). */
+  /**
+   * With the default read-ahead ({@value ChunkReadAhead#DEFAULT_CHUNKS} chunks, {@value
+   * ChunkReadAhead#DEFAULT_THREADS} threads).
+   */
   public ImageFileSystem(MergedTree tree, ChunkReader chunks) {
-    this(tree, chunks, new ChunkReadAhead(chunks, ChunkReadAhead.DEFAULT_CHUNKS, 2));
+    this(
+        tree,
+        chunks,
+        new ChunkReadAhead(chunks, ChunkReadAhead.DEFAULT_CHUNKS, ChunkReadAhead.DEFAULT_THREADS));
   }
 
   public ImageFileSystem(MergedTree tree, ChunkSource source, ChunkCache cache) {
     this(tree, new ChunkReader(source, cache));
   }
 
-  public MergedTree tree() {
+  /** Serves a tree that may be resolved on first access (see {@link LazyTree}). */
+  public ImageFileSystem(LazyTree tree, ChunkSource source, ChunkCache cache) {
+    ChunkReader reader = new ChunkReader(source, cache);
+    this.tree = Objects.requireNonNull(tree, "tree");
+    this.chunks = reader;
+    this.readAhead =
+        new ChunkReadAhead(reader, ChunkReadAhead.DEFAULT_CHUNKS, ChunkReadAhead.DEFAULT_THREADS);
+  }
+
+  /** The tree served; resolving it may download layers that are not eStargz. */
+  public LazyTree lazyTree() {
     return tree;
+  }
+
+  /** The merged tree, resolved first if needed (may block while layers download). */
+  public MergedTree tree() throws IOException {
+    return tree.get();
   }
 
   /** The cache-backed chunk reader this filesystem serves data through (for prefetchers). */
@@ -65,7 +93,20 @@ public final class ImageFileSystem implements FileSystemOperations {
   }
 
   private TreeNode node(String path) throws FsException {
-    return tree.lookup(path).orElseThrow(() -> FsException.noEntry(path));
+    return resolvedTree(path).lookup(path).orElseThrow(() -> FsException.noEntry(path));
+  }
+
+  private MergedTree resolvedTree(String path) throws FsException {
+    MergedTree t = tree.ifResolved().orElse(null);
+    if (t != null) {
+      return t;
+    }
+    try {
+      return tree.get();
+    } catch (IOException e) {
+      LOG.log(Level.ERROR, "access to " + path + ": " + e.getMessage());
+      throw new FsException(Errno.EIO, "access to " + path + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -202,8 +243,10 @@ public final class ImageFileSystem implements FileSystemOperations {
 
   @Override
   public FsStatistics statfs(CallContext ctx) {
-    long blocks = (tree.totalFileBytes() + BLOCK_SIZE - 1) / BLOCK_SIZE;
-    return new FsStatistics(BLOCK_SIZE, blocks, tree.inodeCount(), 255);
+    // Never resolves the tree: monitoring agents statfs every mount, which is not an access.
+    long blocks = (tree.sizeHint() + BLOCK_SIZE - 1) / BLOCK_SIZE;
+    long inodes = tree.ifResolved().map(MergedTree::inodeCount).orElse(0L);
+    return new FsStatistics(BLOCK_SIZE, blocks, inodes, 255);
   }
 
   @Override

@@ -6,7 +6,7 @@ import dev.tracefetch.fs.image.EntryType;
 import dev.tracefetch.fs.image.Layer;
 import dev.tracefetch.fs.image.LayerEntry;
 import dev.tracefetch.fs.image.MergedTree;
-import dev.tracefetch.fs.image.Xattrs;
+import dev.tracefetch.layer.tar.Xattrs;
 import dev.tracefetch.oci.image.Digest;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -5,7 +5,6 @@ import dev.tracefetch.fs.image.ChunkRef;
 import dev.tracefetch.fs.image.EntryType;
 import dev.tracefetch.fs.image.Layer;
 import dev.tracefetch.fs.image.LayerEntry;
-import dev.tracefetch.fs.image.Xattrs;
 import dev.tracefetch.layer.tar.TarHeader;
 import dev.tracefetch.layer.tar.TarReader;
 import dev.tracefetch.oci.image.Digest;
@@ -60,7 +59,7 @@ public final class TarLayerIndexer {
                 .mode((int) (h.mode() & 07777))
                 .owner((int) h.uid(), (int) h.gid())
                 .mtime(h.modTime() == null ? Instant.EPOCH : h.modTime())
-                .xattrs(Xattrs.of(h.xattrs().toMap()));
+                .xattrs(h.xattrs());
         switch (type) {
           case SYMLINK, HARDLINK -> b.linkName(h.linkName());
           case CHAR, BLOCK -> b.device((int) h.devMajor(), (int) h.devMinor());

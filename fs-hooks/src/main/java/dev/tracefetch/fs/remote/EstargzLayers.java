@@ -5,7 +5,6 @@ import dev.tracefetch.fs.image.ChunkRef;
 import dev.tracefetch.fs.image.EntryType;
 import dev.tracefetch.fs.image.Layer;
 import dev.tracefetch.fs.image.LayerEntry;
-import dev.tracefetch.fs.image.Xattrs;
 import dev.tracefetch.layer.estargz.Estargz;
 import dev.tracefetch.layer.estargz.EstargzChunk;
 import dev.tracefetch.layer.estargz.EstargzFile;
@@ -59,7 +58,7 @@ public final class EstargzLayers {
             .mode(f.permissions())
             .owner((int) e.uid(), (int) e.gid())
             .mtime(e.modTime() == null ? Instant.EPOCH : e.modTime())
-            .xattrs(Xattrs.of(e.xattrs().toMap()));
+            .xattrs(e.xattrs());
     switch (type) {
       case HARDLINK -> b.linkName(f.hardlinkTarget() != null ? f.hardlinkTarget() : e.linkName());
       case SYMLINK -> b.linkName(e.linkName());

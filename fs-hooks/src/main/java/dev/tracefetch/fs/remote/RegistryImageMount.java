@@ -8,6 +8,7 @@ import dev.tracefetch.fs.fuse.MountOptions;
 import dev.tracefetch.fs.image.InvalidImageException;
 import dev.tracefetch.fs.image.MergedTree;
 import dev.tracefetch.fs.lazy.ImageFileSystem;
+import dev.tracefetch.fs.lazy.LazyTree;
 import dev.tracefetch.fs.lazy.TimeLimitedChunkSource;
 import dev.tracefetch.fs.ops.FileSystemOperations;
 import dev.tracefetch.oci.image.ImageConfig;
@@ -38,7 +39,7 @@ public final class RegistryImageMount implements AutoCloseable {
   private final ImageReference reference;
   private final RawManifest manifest;
   private final ImageConfig config;
-  private final MergedTree tree;
+  private final LazyTree tree;
   private final Mount mount;
   private final Deque<AutoCloseable> resources;
 
@@ -46,7 +47,7 @@ public final class RegistryImageMount implements AutoCloseable {
       ImageReference reference,
       RawManifest manifest,
       ImageConfig config,
-      MergedTree tree,
+      LazyTree tree,
       Mount mount,
       Deque<AutoCloseable> resources) {
     this.reference = reference;
@@ -105,14 +106,15 @@ public final class RegistryImageMount implements AutoCloseable {
       TimeLimitedChunkSource source =
           new TimeLimitedChunkSource(image.source(), settings.fetchTimeout());
       resources.push(source);
-      FileSystemOperations fs = decorator.apply(new ImageFileSystem(image.tree(), source, cache));
+      FileSystemOperations fs =
+          decorator.apply(new ImageFileSystem(image.lazyTree(), source, cache));
       Mount mount =
           Mount.mount(
               fs,
               mountPoint,
               MountOptions.defaults().withFsName("tracefetch:" + reference.repository()));
       resources.push(mount);
-      return new RegistryImageMount(reference, raw, config, image.tree(), mount, resources);
+      return new RegistryImageMount(reference, raw, config, image.lazyTree(), mount, resources);
     } catch (Exception e) {
       closeAll(resources, e);
       throw e;
@@ -142,9 +144,14 @@ public final class RegistryImageMount implements AutoCloseable {
     return config;
   }
 
-  /** The merged tree that is mounted. */
-  public MergedTree tree() {
+  /** The tree as the mount serves it (resolved on first access for layers that are not eStargz). */
+  public LazyTree lazyTree() {
     return tree;
+  }
+
+  /** The merged tree that is mounted; may download layers that are not eStargz first. */
+  public MergedTree tree() throws IOException {
+    return tree.get();
   }
 
   public Path mountPoint() {

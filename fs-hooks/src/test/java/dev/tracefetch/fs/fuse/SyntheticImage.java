@@ -2,9 +2,9 @@ package dev.tracefetch.fs.fuse;
 
 import dev.tracefetch.fs.image.EntryType;
 import dev.tracefetch.fs.image.LayerEntry;
-import dev.tracefetch.fs.image.Xattrs;
 import dev.tracefetch.fs.local.LocalImage;
 import dev.tracefetch.fs.local.LocalLayerBuilder;
+import dev.tracefetch.layer.tar.Xattrs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;

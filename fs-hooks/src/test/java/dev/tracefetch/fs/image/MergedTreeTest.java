@@ -3,6 +3,7 @@ package dev.tracefetch.fs.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracefetch.layer.tar.Xattrs;
 import dev.tracefetch.oci.image.Digest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -27,6 +27,7 @@ import dev.tracefetch.oci.testing.RegistryExtension;
 import dev.tracefetch.oci.testing.TestEntry;
 import dev.tracefetch.oci.testing.TestImage;
 import dev.tracefetch.oci.testing.TestImages;
+import dev.tracefetch.oci.testing.TestLayer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -104,8 +105,14 @@ class RemoteImageMountIT {
   private record Mounted(RemoteImage image, ChunkCache cache, Mount mount) {}
 
   private Mounted mount(RegistryClient client, String repo, ImageManifest m) throws Exception {
+    return mount(client, repo, m, LayerDownloadOptions.defaults());
+  }
+
+  private Mounted mount(
+      RegistryClient client, String repo, ImageManifest m, LayerDownloadOptions options)
+      throws Exception {
     assumeTrue(Files.isReadable(Path.of("/dev/fuse")), "/dev/fuse is not available here");
-    RemoteImage image = keep(RemoteImage.open(client, repo, m, work.resolve("layers")));
+    RemoteImage image = keep(RemoteImage.open(client, repo, m, work.resolve("layers"), options));
     ChunkCache cache = keep(ChunkCache.open(work.resolve("cache"), 256L << 20));
     TimeLimitedChunkSource limited =
         keep(new TimeLimitedChunkSource(image.source(), Duration.ofSeconds(20)));
@@ -113,7 +120,9 @@ class RemoteImageMountIT {
     Mount mount =
         keep(
             Mount.mount(
-                new ImageFileSystem(image.tree(), limited, cache), mp, MountOptions.defaults()));
+                new ImageFileSystem(image.lazyTree(), limited, cache),
+                mp,
+                MountOptions.defaults()));
     return new Mounted(image, cache, mount);
   }
 
@@ -204,15 +213,151 @@ class RemoteImageMountIT {
   }
 
   @Test
-  void plainGzipLayersStillMountByDownloadingThemWhole() throws Exception {
+  void layersThatAreNotEstargzAreDownloadedOnFirstAccessInRangedPartsNotAtMount() throws Exception {
     TestImage image = TestImages.sample();
     RegistryClient client = keep(REGISTRY.server().newClient());
-    ImageManifest m = pushEstargz(client, "lazy/mixed", image, 0, 2);
+    ImageManifest m = pushEstargz(client, "lazy/mixed", image, 0, 1);
+    long plainBytes = m.layers().get(0).size() + m.layers().get(1).size();
+    int partSize = 1 << 20;
 
-    Mounted mounted = mount(client, "lazy/mixed", m);
+    long before = client.counters().bytesDownloaded();
+    long requestsBefore = client.counters().requests();
+    Mounted mounted =
+        mount(client, "lazy/mixed", m, LayerDownloadOptions.defaults().withParts(4, partSize));
+    long atMount = client.counters().bytesDownloaded() - before;
+    assertThat(atMount).as("mounting downloads no layer").isLessThan(m.layers().get(1).size() / 10);
+    assertThat(mounted.image().lazyTree().isResolved()).isFalse();
+    assertThat(mounted.image().wholeLayerCount()).isEqualTo(2);
     assertThat(mounted.image().estargzIndexes().get(0)).isNull();
-    assertThat(mounted.image().estargzIndexes().get(1)).isNotNull();
+    assertThat(mounted.image().estargzIndexes().get(2)).isNotNull();
+    assertThat(work.resolve("layers"))
+        .as("nothing downloaded into the work dir at mount")
+        .satisfiesAnyOf(d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
+
+    // First access: the two plain layers are fetched whole, in ranged parts.
+    try (var root = Files.list(mounted.mount().mountPoint())) {
+      assertThat(root.map(p -> p.getFileName().toString()).toList())
+          .contains("bin", "data", "etc", "opt", "srv");
+    }
+    assertThat(mounted.image().lazyTree().isResolved()).isTrue();
+    long afterAccess = client.counters().bytesDownloaded() - before;
+    assertThat(afterAccess - atMount).isGreaterThanOrEqualTo(plainBytes);
+    assertThat(mounted.image().wholeLayerBytesDownloaded()).isEqualTo(plainBytes);
+    long parts = (m.layers().get(1).size() + partSize - 1) / partSize;
+    assertThat(parts).as("the big layer needs several parts").isGreaterThan(2);
+    assertThat(client.counters().requests() - requestsBefore).isGreaterThanOrEqualTo(parts + 1);
+    try (var files = Files.list(work.resolve("layers"))) {
+      assertThat(files.map(p -> p.getFileName().toString()).toList())
+          .as("only verified, decompressed tars remain")
+          .hasSize(2)
+          .allMatch(n -> n.endsWith(".tar") && !n.startsWith("."));
+    }
+
     assertMatches(mounted.mount().mountPoint(), image.expectedTree());
+    long afterTree = client.counters().bytesDownloaded();
+    assertThat(Files.readString(mounted.mount().mountPoint().resolve("etc/os-release")))
+        .isEqualTo("ID=tracefetch-test\n");
+    assertThat(client.counters().bytesDownloaded())
+        .as("served from local disk")
+        .isEqualTo(afterTree);
+  }
+
+  @Test
+  void plainTarAndZstdLayersMountAndTheirEstargzBookkeepingIsHiddenAtTheRoot() throws Exception {
+    TestLayer base =
+        TestLayer.builder()
+            .file("etc/os-release", "ID=plain\n")
+            .file(".prefetch.landmark", "x")
+            .file("stargz.index.json", "{}")
+            .file("keep/.prefetch.landmark", "nested")
+            .build();
+    TestLayer middle =
+        TestLayer.builder()
+            .largeFile("data/big.bin", TestImages.CHUNK + 12345, 5)
+            .file(".no.prefetch.landmark", "y")
+            .build();
+    TestLayer top = TestLayer.builder().file("etc/motd", "hello\n").build();
+    TestImage image =
+        TestImage.builder()
+            .layer(base)
+            .layer(middle)
+            .layer(top)
+            .compression(TestImage.Compression.NONE)
+            .build();
+    RegistryClient client = keep(REGISTRY.server().newClient());
+    String repo = "lazy/tar-zstd";
+    byte[] tar0 = image.layers().get(0).blob();
+    byte[] zstd1 = zstd(image.layers().get(1).blob());
+    ByteArrayOutputStream esgz = new ByteArrayOutputStream();
+    EstargzResult top2 =
+        EstargzWriter.defaults()
+            .convert(new ByteArrayInputStream(image.layers().get(2).blob()), esgz);
+    Descriptor d0 = Descriptor.ofContent(MediaTypes.OCI_LAYER_TAR, tar0);
+    Descriptor d1 = Descriptor.ofContent(MediaTypes.OCI_LAYER_ZSTD, zstd1);
+    client.pushBlob(repo, d0.digest(), BlobSource.of(tar0));
+    client.pushBlob(repo, d1.digest(), BlobSource.of(zstd1));
+    client.pushBlob(repo, top2.blobDigest(), BlobSource.of(esgz.toByteArray()));
+    client.pushBlob(repo, image.configDescriptor().digest(), BlobSource.of(image.config()));
+    ImageManifest m =
+        ImageManifest.oci(image.configDescriptor(), List.of(d0, d1, top2.descriptor()));
+    client.pushManifest(repo, "v1", MediaTypes.OCI_MANIFEST, m.toJson());
+
+    Mounted mounted = mount(client, repo, m);
+    Path mp = mounted.mount().mountPoint();
+    try (var root = Files.list(mp)) {
+      assertThat(root.map(p -> p.getFileName().toString()).toList())
+          .containsExactlyInAnyOrder("etc", "data", "keep");
+    }
+    for (String hidden :
+        List.of(".prefetch.landmark", ".no.prefetch.landmark", "stargz.index.json")) {
+      assertThat(Files.exists(mp.resolve(hidden), LinkOption.NOFOLLOW_LINKS)).as(hidden).isFalse();
+    }
+    assertThat(Files.readString(mp.resolve("keep/.prefetch.landmark")))
+        .as("only the root is cleaned")
+        .isEqualTo("nested");
+    assertThat(Files.readString(mp.resolve("etc/os-release"))).isEqualTo("ID=plain\n");
+    assertThat(Files.readString(mp.resolve("etc/motd"))).isEqualTo("hello\n");
+    byte[] big = Files.readAllBytes(mp.resolve("data/big.bin"));
+    assertThat(Digest.of(big))
+        .isEqualTo(image.expectedTree().nodes().get("data/big.bin").contentDigest());
+  }
+
+  @Test
+  void aCorruptPlainLayerIsNeverServedAndTheMountRecoversOnceItIsRepaired() throws Exception {
+    TestImage image = TestImages.sample();
+    RegistryClient client = keep(REGISTRY.server().newClient());
+    ImageManifest m = pushEstargz(client, "lazy/bad-plain", image, 0, 1, 2);
+    Descriptor layer = m.layers().get(1);
+    Path stored = REGISTRY.server().blobDataPath(layer.digest());
+    byte[] original = Files.readAllBytes(stored);
+    byte[] corrupt = original.clone();
+    corrupt[corrupt.length / 2] ^= 0x40;
+    Files.write(stored, corrupt);
+    try {
+      Mounted mounted = mount(client, "lazy/bad-plain", m);
+      Path hostname = mounted.mount().mountPoint().resolve("etc/hostname");
+      assertThatThrownBy(() -> Files.readString(hostname))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Input/output error");
+      try (var files = Files.list(work.resolve("layers"))) {
+        assertThat(files.map(p -> p.getFileName().toString()))
+            .as("the corrupt layer left nothing usable behind")
+            .noneMatch(n -> n.contains(layer.digest().hex()));
+      }
+      Files.write(stored, original);
+      assertThat(Files.readString(hostname)).isEqualTo("layer2\n");
+      assertMatches(mounted.mount().mountPoint(), image.expectedTree());
+    } finally {
+      Files.write(stored, original);
+    }
+  }
+
+  private static byte[] zstd(byte[] data) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (var z = new com.github.luben.zstd.ZstdOutputStream(out)) {
+      z.write(data);
+    }
+    return out.toByteArray();
   }
 
   @Test

@@ -1,10 +1,12 @@
 package dev.tracefetch.layer.tar;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -14,10 +16,19 @@ import java.util.TreeSet;
  * Extended attributes of a file: names to raw byte values. Values are binary (for example {@code
  * security.capability}), so they are kept as bytes end to end; this class exists because a {@code
  * Map<String, byte[]>} is neither immutable nor comparable by content. Names are kept sorted, which
- * is also the order in which tar PAX records and eStargz TOC JSON list them.
+ * is also the order in which tar PAX records and eStargz TOC JSON list them. The same class serves
+ * the layer readers and writers and the mounted filesystem ({@code security.capability} must reach
+ * {@code getxattr} unchanged), so it enforces the limits Linux puts on attributes: an entry the
+ * kernel could never have written is rejected where it is read.
  */
 public final class Xattrs {
   private static final Xattrs EMPTY = new Xattrs(new TreeMap<>());
+
+  /** Longest attribute name Linux accepts ({@code XATTR_NAME_MAX}), in UTF-8 bytes. */
+  public static final int MAX_NAME_LENGTH = 255;
+
+  /** Largest attribute value Linux accepts ({@code XATTR_SIZE_MAX}). */
+  public static final int MAX_VALUE_LENGTH = 65536;
 
   private final SortedMap<String, byte[]> values;
 
@@ -29,7 +40,10 @@ public final class Xattrs {
     return EMPTY;
   }
 
-  /** Copies {@code values}; names must be non-empty and free of NUL and '='. */
+  /**
+   * Copies {@code values}; names must be non-empty, free of NUL and '=' and at most {@value
+   * #MAX_NAME_LENGTH} bytes, values at most {@value #MAX_VALUE_LENGTH} bytes.
+   */
   public static Xattrs of(Map<String, byte[]> values) {
     if (values.isEmpty()) {
       return EMPTY;
@@ -39,8 +53,15 @@ public final class Xattrs {
         (name, value) -> {
           Objects.requireNonNull(name, "xattr name");
           Objects.requireNonNull(value, "value of xattr " + name);
-          if (name.isEmpty() || name.indexOf('\0') >= 0 || name.indexOf('=') >= 0) {
+          if (name.isEmpty()
+              || name.indexOf('\0') >= 0
+              || name.indexOf('=') >= 0
+              || name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("invalid xattr name '" + name + "'");
+          }
+          if (value.length > MAX_VALUE_LENGTH) {
+            throw new IllegalArgumentException(
+                "xattr " + name + " has " + value.length + " bytes, more than " + MAX_VALUE_LENGTH);
           }
           copy.put(name, value.clone());
         });
@@ -69,6 +90,11 @@ public final class Xattrs {
   public byte[] value(String name) {
     byte[] v = values.get(name);
     return v == null ? null : v.clone();
+  }
+
+  /** A copy of the value of {@code name}, if present. */
+  public Optional<byte[]> get(String name) {
+    return Optional.ofNullable(value(name));
   }
 
   /** A mutable copy, sorted by name. */

@@ -195,6 +195,38 @@ public final class ImageConfig {
     return new ImageConfig(copy);
   }
 
+  /**
+   * A copy without layer {@code index}: its diff_id is removed and, when the history has one
+   * non-empty entry per layer, the matching history entry too. The inverse of {@link
+   * #withAppendedLayer} for builders that replace or strip a layer they added.
+   *
+   * @throws IllegalArgumentException if there is no such layer
+   */
+  public ImageConfig withoutLayer(int index) {
+    List<Digest> current = diffIds();
+    if (index < 0 || index >= current.size()) {
+      throw new IllegalArgumentException(
+          "image config has " + current.size() + " diff_ids, no layer " + index);
+    }
+    ObjectNode copy = tree.deepCopy();
+    ((ArrayNode) objectField(copy, "rootfs").get("diff_ids")).remove(index);
+    JsonNode history = copy.get("history");
+    if (history != null && history.isArray()) {
+      ArrayNode array = (ArrayNode) history;
+      List<Integer> layerEntries = new ArrayList<>();
+      for (int i = 0; i < array.size(); i++) {
+        JsonNode empty = array.get(i).get("empty_layer");
+        if (empty == null || !empty.asBoolean()) {
+          layerEntries.add(i);
+        }
+      }
+      if (layerEntries.size() == current.size()) {
+        array.remove(layerEntries.get(index));
+      }
+    }
+    return new ImageConfig(copy);
+  }
+
   /** A copy with {@code entry} appended to {@code history} (for metadata-only steps). */
   public ImageConfig withAppendedHistory(HistoryEntry entry) {
     ObjectNode copy = tree.deepCopy();

@@ -78,6 +78,28 @@ class ImageConfigTest {
   }
 
   @Test
+  void removingAnAppendedLayerGivesBackTheOriginalConfig() throws Exception {
+    ImageConfig c = ImageConfig.parse(DOCKER_CONFIG.getBytes(UTF_8));
+    ImageConfig grown =
+        c.withAppendedLayer(
+            Digest.parse(L3),
+            HistoryEntry.forLayer(Instant.parse("2025-05-06T07:08:09Z"), "tracefetch", null));
+
+    assertThat(grown.withoutLayer(2)).isEqualTo(c);
+    assertThat(new String(grown.withoutLayer(2).toJson(), UTF_8)).isEqualTo(DOCKER_CONFIG);
+    // Removing a lower layer drops its diff_id and its (non-empty) history entry, not the CMD step.
+    ImageConfig lower = c.withoutLayer(0);
+    assertThat(lower.diffIds()).containsExactly(Digest.parse(L2));
+    assertThat(lower.history())
+        .extracting(HistoryEntry::createdBy)
+        .doesNotContain("/bin/sh -c #(nop) ADD file:abc in / ");
+    assertThat(lower.history()).hasSize(2);
+    assertThatThrownBy(() -> c.withoutLayer(2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no layer 2");
+  }
+
+  @Test
   void appendingALayerChangesOnlyDiffIdsAndHistory() throws Exception {
     ImageConfig c = ImageConfig.parse(DOCKER_CONFIG.getBytes(UTF_8));
     ImageConfig next =

@@ -114,7 +114,8 @@ public final class RecordingSession {
               request.image().toString(),
               mount.manifest().digest().toString(),
               manifest.layers(),
-              mount.tree());
+              mount.lazyTree());
+      long imageFileBytes = mount.tree().totalFileBytes();
       long startNanos = System.nanoTime();
       long startWallMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
       TraceAssembler assembler =
@@ -150,7 +151,7 @@ public final class RecordingSession {
       sandbox.stop(STOP_PATIENCE);
       sandbox.awaitOutput(Duration.ofSeconds(1));
       Trace trace = assembler.build(outcome, durationNanos, dropped, hostName());
-      return new RecordingResult(trace, outcome, outcome.failure(), mount.tree().totalFileBytes());
+      return new RecordingResult(trace, outcome, outcome.failure(), imageFileBytes);
     } catch (IOException e) {
       throw new RecordingException("recording failed: " + describe(e), e);
     } catch (InterruptedException e) {

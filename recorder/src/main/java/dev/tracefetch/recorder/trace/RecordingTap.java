@@ -1,8 +1,8 @@
 package dev.tracefetch.recorder.trace;
 
 import dev.tracefetch.fs.hooks.AccessRecorder;
-import dev.tracefetch.fs.image.MergedTree;
 import dev.tracefetch.fs.lazy.ImageFileSystem;
+import dev.tracefetch.fs.lazy.LazyTree;
 import dev.tracefetch.fs.ops.FileSystemOperations;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,7 +17,7 @@ public final class RecordingTap {
   private static final long DRAIN_INTERVAL_MILLIS = 20;
 
   private final AtomicReference<AccessRecorder> recorder = new AtomicReference<>();
-  private volatile MergedTree tree;
+  private volatile LazyTree tree;
   private volatile Thread drainer;
   private volatile TraceAssembler assembler;
   private volatile boolean stopped;
@@ -30,13 +30,13 @@ public final class RecordingTap {
       throw new IllegalStateException("a recording tap decorates exactly one mount");
     }
     if (fs instanceof ImageFileSystem ifs) {
-      tree = ifs.tree();
+      tree = ifs.lazyTree();
     }
     return r;
   }
 
-  /** The merged tree of the decorated filesystem, once attached to an image filesystem. */
-  public Optional<MergedTree> tree() {
+  /** The tree of the decorated filesystem, once attached to an image filesystem. */
+  public Optional<LazyTree> tree() {
     return Optional.ofNullable(tree);
   }
 

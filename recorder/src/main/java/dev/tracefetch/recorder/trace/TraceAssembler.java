@@ -67,7 +67,7 @@ public final class TraceAssembler {
       ignored++;
       return;
     }
-    Optional<TreeNode> node = image.tree().lookup(e.path());
+    Optional<TreeNode> node = image.node(e.path());
     if (node.isEmpty()) {
       ignored++;
       return;

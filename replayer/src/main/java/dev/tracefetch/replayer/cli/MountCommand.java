@@ -73,6 +73,8 @@ final class MountCommand implements Callable<Integer> {
       converter = DurationConverter.class)
   Duration fetchTimeout;
 
+  @Mixin PrefetchOptions prefetch = new PrefetchOptions();
+
   @Mixin RecordOptions recordOptions = new RecordOptions();
 
   @Override
@@ -102,9 +104,17 @@ final class MountCommand implements Callable<Integer> {
             reference,
             mountPoint,
             new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout),
+            prefetch.settings(),
             recording.map(RuntimeRecording::decorator).orElse(UnaryOperator.identity()));
-    if (recording.isPresent()) {
-      recording.get().start(reference.toString(), mount.manifest());
+    AutoCloseable metrics;
+    try {
+      metrics = prefetch.start(mount, System.err);
+      if (recording.isPresent()) {
+        recording.get().start(reference.toString(), mount.manifest());
+      }
+    } catch (Exception e) {
+      mount.close();
+      throw e;
     }
     CountDownLatch released = new CountDownLatch(1);
     Thread hook =
@@ -112,6 +122,9 @@ final class MountCommand implements Callable<Integer> {
             () -> {
               try {
                 recording.ifPresent(r -> r.finish(false));
+                if (metrics != null) {
+                  metrics.close();
+                }
                 mount.close();
               } catch (Exception e) {
                 System.err.println("replayer mount: " + e.getMessage());
@@ -124,12 +137,19 @@ final class MountCommand implements Callable<Integer> {
     System.err.printf(
         "mounted %s (%s) at %s; Ctrl-C or 'replayer umount %s' to release%n",
         reference, mount.manifest().digest(), mount.mountPoint(), mount.mountPoint());
-    while (mount.isMounted() && !released.await(1, TimeUnit.SECONDS)) {
-      // Serve until a signal runs the hook or the mount is released from outside.
+    StopSignals stop = StopSignals.install();
+    while (mount.isMounted() && released.getCount() > 0 && !stop.await(1, TimeUnit.SECONDS)) {
+      // Serve until SIGINT/SIGTERM, an exit that runs the hook, or a release from outside.
     }
     if (released.getCount() > 0) {
       Runtime.getRuntime().removeShutdownHook(hook);
+      if (stop.received() != null) {
+        System.err.printf("%s: unmounting %s%n", stop.received(), mount.mountPoint());
+      }
       recording.ifPresent(r -> r.finish(false));
+      if (metrics != null) {
+        metrics.close();
+      }
       mount.close();
     }
     return ExitCodes.OK;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       MountCommand.class,
       UmountCommand.class,
-      ReplayerCommand.PrefetchAll.class,
+      PrefetchAllCommand.class,
       ReplayerCommand.Hook.class,
       ReplayerCommand.Stats.class
     })
@@ -29,21 +29,6 @@ public final class ReplayerCommand implements Callable<Integer> {
   public Integer call() {
     CommandLine.usage(this, System.err);
     return 2;
-  }
-
-  /** Fetches every chunk of every layer in parallel instead of lazily. */
-  @Command(
-      name = "prefetch-all",
-      mixinStandardHelpOptions = true,
-      description = "Fetch all of IMAGE.")
-  static final class PrefetchAll implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IMAGE")
-    String image;
-
-    @Override
-    public Integer call() {
-      return NotYetImplemented.report("replayer prefetch-all");
-    }
   }
 
   /** OCI runtime createRuntime hook that triggers replay for a starting container. */

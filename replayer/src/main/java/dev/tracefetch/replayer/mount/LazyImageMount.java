@@ -9,12 +9,19 @@ import dev.tracefetch.fs.image.InvalidImageException;
 import dev.tracefetch.fs.lazy.ImageFileSystem;
 import dev.tracefetch.fs.lazy.TimeLimitedChunkSource;
 import dev.tracefetch.fs.ops.FileSystemOperations;
+import dev.tracefetch.fs.remote.LayerDownloadOptions;
 import dev.tracefetch.fs.remote.RemoteImage;
 import dev.tracefetch.oci.image.ImageManifest;
 import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.image.Platform;
 import dev.tracefetch.oci.image.RawManifest;
 import dev.tracefetch.oci.registry.RegistryClient;
+import dev.tracefetch.replayer.control.ReplayControl;
+import dev.tracefetch.replayer.metrics.ReplayMetrics;
+import dev.tracefetch.replayer.prefetch.ImageChunks;
+import dev.tracefetch.replayer.prefetch.PrefetchEngine;
+import dev.tracefetch.replayer.prefetch.PrefetchSettings;
+import dev.tracefetch.replayer.prefetch.RegistryRangeSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +41,7 @@ public final class LazyImageMount implements AutoCloseable {
   private final RawManifest manifest;
   private final Mount mount;
   private final ChunkCache cache;
+  private final PrefetchEngine prefetch;
   private final Deque<AutoCloseable> resources;
 
   private LazyImageMount(
@@ -41,11 +49,13 @@ public final class LazyImageMount implements AutoCloseable {
       RawManifest manifest,
       Mount mount,
       ChunkCache cache,
+      PrefetchEngine prefetch,
       Deque<AutoCloseable> resources) {
     this.reference = reference;
     this.manifest = manifest;
     this.mount = mount;
     this.cache = cache;
+    this.prefetch = prefetch;
     this.resources = resources;
   }
 
@@ -69,7 +79,23 @@ public final class LazyImageMount implements AutoCloseable {
   public static LazyImageMount open(
       RegistryClient client, ImageReference reference, Path mountPoint, Settings settings)
       throws IOException, InvalidImageException, MountException {
-    return open(client, reference, mountPoint, settings, UnaryOperator.identity());
+    return open(client, reference, mountPoint, settings, PrefetchSettings.defaults());
+  }
+
+  /**
+   * Like {@link #open(RegistryClient, ImageReference, Path, Settings)}, with the prefetch engine
+   * tuned by {@code prefetchSettings}. The engine is idle until a replay is started through {@link
+   * #replay()}.
+   */
+  public static LazyImageMount open(
+      RegistryClient client,
+      ImageReference reference,
+      Path mountPoint,
+      Settings settings,
+      PrefetchSettings prefetchSettings)
+      throws IOException, InvalidImageException, MountException {
+    return open(
+        client, reference, mountPoint, settings, prefetchSettings, UnaryOperator.identity());
   }
 
   /** As above, with {@code decorator} between the filesystem and FUSE (e.g. recording). */
@@ -78,6 +104,7 @@ public final class LazyImageMount implements AutoCloseable {
       ImageReference reference,
       Path mountPoint,
       Settings settings,
+      PrefetchSettings prefetchSettings,
       UnaryOperator<FileSystemOperations> decorator)
       throws IOException, InvalidImageException, MountException {
     Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -94,19 +121,37 @@ public final class LazyImageMount implements AutoCloseable {
       resources.push(cache);
       Path workDir = Files.createTempDirectory(settings.cacheDir(), ".layers-");
       resources.push(() -> deleteTree(workDir));
-      RemoteImage image = RemoteImage.open(client, reference.repository(), manifest, workDir);
+      RemoteImage image =
+          RemoteImage.open(
+              client,
+              reference.repository(),
+              manifest,
+              workDir,
+              LayerDownloadOptions.defaults().withStallTimeout(settings.fetchTimeout()));
       resources.push(image);
       TimeLimitedChunkSource source =
           new TimeLimitedChunkSource(image.source(), settings.fetchTimeout());
       resources.push(source);
-      ImageFileSystem fs = new ImageFileSystem(image.tree(), source, cache);
+      // Before the mount, so the engine's cache listener sees every demand read.
+      PrefetchEngine prefetch =
+          new PrefetchEngine(
+              ImageChunks.of(raw.digest(), manifest.layers(), image.estargzIndexes()),
+              new RegistryRangeSource(client, reference.repository(), manifest.layers()),
+              cache,
+              // A read that joins a prefetch request waits no longer than its own fetch would.
+              prefetchSettings.withRequestTimeout(settings.fetchTimeout()),
+              new ReplayMetrics());
+      resources.push(prefetch);
+      ImageFileSystem fs = new ImageFileSystem(image.lazyTree(), source, cache);
       Mount mount =
           Mount.mount(
               decorator.apply(fs),
               mountPoint,
               MountOptions.defaults().withFsName("tracefetch:" + reference.repository()));
       resources.push(mount);
-      return new LazyImageMount(reference, raw, mount, cache, resources);
+      // Released first: a replay must not outlive the mount it warms.
+      resources.push(prefetch::cancel);
+      return new LazyImageMount(reference, raw, mount, cache, prefetch, resources);
     } catch (Exception e) {
       closeAll(resources, e);
       throw e;
@@ -128,6 +173,20 @@ public final class LazyImageMount implements AutoCloseable {
 
   public ChunkCache cache() {
     return cache;
+  }
+
+  /**
+   * Starts, cancels and observes replays for this mount (what the control API and the hook use).
+   * Start a plan with {@code replay().start(plan, source)}; with no plan the mount stays plainly
+   * lazy.
+   */
+  public ReplayControl replay() {
+    return prefetch;
+  }
+
+  /** The engine behind {@link #replay()}: landmark and prefetch-all modes, metrics. */
+  public PrefetchEngine prefetch() {
+    return prefetch;
   }
 
   /** False once the kernel mount is gone (closed here, or unmounted from outside). */

@@ -283,7 +283,7 @@ public final class ConvertCommand implements Callable<Integer> {
   }
 
   /** Shows the conversion on the progress bar. */
-  private static final class Progress implements ConversionListener {
+  static final class Progress implements ConversionListener {
     private final ProgressBar bar;
     private final PrintWriter err;
 

@@ -62,6 +62,8 @@ import java.util.stream.Stream;
 public final class ImageConverter {
   private final int chunkSize;
   private final List<String> prioritizedFiles;
+  private final Map<Integer, List<String>> prioritizedByLayer;
+  private final Set<Integer> rewrittenLayers;
   private final int parallelism;
   private final Path tempDirectory;
   private final Platform platform;
@@ -69,6 +71,9 @@ public final class ImageConverter {
   private ImageConverter(Builder b) {
     this.chunkSize = b.chunkSize;
     this.prioritizedFiles = List.copyOf(b.prioritizedFiles);
+    this.prioritizedByLayer =
+        b.prioritizedByLayer == null ? null : Map.copyOf(b.prioritizedByLayer);
+    this.rewrittenLayers = Set.copyOf(b.rewrittenLayers);
     this.parallelism = b.parallelism;
     this.tempDirectory = b.tempDirectory;
     this.platform = b.platform;
@@ -173,8 +178,17 @@ public final class ImageConverter {
         missedPrioritizedFiles(converted));
   }
 
+  private List<String> prioritizedFor(int layer) {
+    return prioritizedByLayer == null
+        ? prioritizedFiles
+        : prioritizedByLayer.getOrDefault(layer, List.of());
+  }
+
   private List<String> missedPrioritizedFiles(List<ConvertedLayer> layers) {
     Set<String> missed = new LinkedHashSet<>(prioritizedFiles);
+    if (prioritizedByLayer != null) {
+      prioritizedByLayer.values().forEach(missed::addAll);
+    }
     layers.forEach(l -> l.prioritizedFiles().forEach(missed::remove));
     return List.copyOf(missed);
   }
@@ -191,22 +205,20 @@ public final class ImageConverter {
     Path temp = Files.createTempDirectory(tempDirectory, "tracefetch-convert-");
     ExecutorService pool = Executors.newFixedThreadPool(parallelism, threads());
     try {
-      EstargzWriter writer =
-          EstargzWriter.builder()
-              .chunkSize(chunkSize)
-              .prioritizedFiles(prioritizedFiles)
-              .tempDirectory(temp)
-              .build();
       LayerConverter layerConverter =
           new LayerConverter(
-              writer,
+              files ->
+                  EstargzWriter.builder()
+                      .chunkSize(chunkSize)
+                      .prioritizedFiles(files)
+                      .tempDirectory(temp)
+                      .build(),
               from,
               sourceName,
               to,
               LayerMediaTypes.estargzLayerType(manifest.mediaType()),
               temp,
-              listener,
-              prioritizedFiles);
+              listener);
       CompletionService<ConvertedLayer> done = new ExecutorCompletionService<>(pool);
       // An image may list the same blob twice (e.g. empty layers): convert it once.
       Map<Descriptor, Integer> firstIndex = new HashMap<>();
@@ -222,7 +234,13 @@ public final class ImageConverter {
         done.submit(
             () -> {
               ConvertedLayer c =
-                  layerConverter.process(index, layers.size(), layer, diffIds.get(index));
+                  layerConverter.process(
+                      index,
+                      layers.size(),
+                      layer,
+                      diffIds.get(index),
+                      prioritizedFor(index),
+                      rewrittenLayers.contains(index));
               listener.layerDone(c);
               return c;
             });
@@ -323,6 +341,8 @@ public final class ImageConverter {
   public static final class Builder {
     private int chunkSize = Estargz.DEFAULT_CHUNK_SIZE;
     private List<String> prioritizedFiles = List.of();
+    private Map<Integer, List<String>> prioritizedByLayer;
+    private Set<Integer> rewrittenLayers = Set.of();
     private int parallelism = 2;
     private Path tempDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private Platform platform = Platform.host();
@@ -345,6 +365,28 @@ public final class ImageConverter {
      */
     public Builder prioritizedFiles(List<String> paths) {
       this.prioritizedFiles = List.copyOf(paths);
+      return this;
+    }
+
+    /**
+     * Paths to put first per layer (layer index to paths in order), instead of one list for every
+     * layer: what {@code optimize} derives from a trace. Layers with a non-empty list are rewritten
+     * even when they are eStargz already; other eStargz layers are kept byte for byte unless named
+     * by {@link #rewriteLayers}.
+     */
+    public Builder prioritizedFilesByLayer(Map<Integer, List<String>> byLayer) {
+      Map<Integer, List<String>> copy = new HashMap<>();
+      byLayer.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+      this.prioritizedByLayer = copy;
+      return this;
+    }
+
+    /**
+     * Layers to rewrite even when they are eStargz already and have nothing to prioritize (e.g. to
+     * replace a stale {@code .prefetch.landmark} by {@code .no.prefetch.landmark}).
+     */
+    public Builder rewriteLayers(Set<Integer> layers) {
+      this.rewrittenLayers = Set.copyOf(layers);
       return this;
     }
 

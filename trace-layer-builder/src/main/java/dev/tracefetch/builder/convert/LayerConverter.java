@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Brings one layer of a source image to the destination as eStargz: keeps it when it already is
@@ -42,39 +43,47 @@ import java.util.Optional;
  * deleted when the layer is done, whatever happened.
  */
 final class LayerConverter {
-  private final EstargzWriter writer;
+  private final Function<List<String>, EstargzWriter> writers;
   private final ImageRepository source;
   private final String sourceName;
   private final ImageRepository target;
   private final String targetLayerType;
   private final Path tempDirectory;
   private final ConversionListener listener;
-  private final List<String> prioritizedFiles;
-  private final boolean reconvertEstargz;
 
   LayerConverter(
-      EstargzWriter writer,
+      Function<List<String>, EstargzWriter> writers,
       ImageRepository source,
       String sourceName,
       ImageRepository target,
       String targetLayerType,
       Path tempDirectory,
-      ConversionListener listener,
-      List<String> prioritizedFiles) {
-    this.writer = writer;
+      ConversionListener listener) {
+    this.writers = writers;
     this.source = source;
     this.sourceName = sourceName;
     this.target = target;
     this.targetLayerType = targetLayerType;
     this.tempDirectory = tempDirectory;
     this.listener = listener;
-    this.prioritizedFiles = List.copyOf(prioritizedFiles);
-    // Reordering files is the point of prioritizing, so eStargz layers are then rewritten too.
-    this.reconvertEstargz = !prioritizedFiles.isEmpty();
   }
 
-  ConvertedLayer process(int index, int count, Descriptor layer, Digest sourceDiffId)
+  /**
+   * Brings one layer over.
+   *
+   * @param prioritizedFiles paths to put first in the layer
+   * @param rewrite whether to rewrite the layer even when it is eStargz already (reordering files
+   *     is the point of prioritizing, so a non-empty {@code prioritizedFiles} implies it)
+   */
+  ConvertedLayer process(
+      int index,
+      int count,
+      Descriptor layer,
+      Digest sourceDiffId,
+      List<String> prioritizedFiles,
+      boolean rewrite)
       throws IOException {
+    boolean reconvertEstargz = rewrite || !prioritizedFiles.isEmpty();
     String name =
         "layer " + (index + 1) + "/" + count + " (" + layer.digest() + ") of " + sourceName;
     try {
@@ -84,7 +93,7 @@ final class LayerConverter {
           return kept.get();
         }
       }
-      return convert(index, name, layer, sourceDiffId);
+      return convert(index, name, layer, sourceDiffId, prioritizedFiles);
     } catch (RegistryException
         | ConversionException
         | InterruptedIOException
@@ -184,7 +193,8 @@ final class LayerConverter {
     }
   }
 
-  private ConvertedLayer convert(int index, String name, Descriptor layer, Digest sourceDiffId)
+  private ConvertedLayer convert(
+      int index, String name, Descriptor layer, Digest sourceDiffId, List<String> prioritizedFiles)
       throws IOException {
     Path tar = tempDirectory.resolve("layer-" + index + ".tar");
     Path out = tempDirectory.resolve("layer-" + index + ".estargz");
@@ -196,7 +206,7 @@ final class LayerConverter {
         u = uncompress(in, file);
       }
       checkDiffId(name, u.digest(), sourceDiffId);
-      EstargzResult r = writer.convert(tar, out);
+      EstargzResult r = writers.apply(prioritizedFiles).convert(tar, out);
       Files.delete(tar);
       listener.bytesAdded(r.blobSize());
       Descriptor result =

@@ -1,0 +1,497 @@
+package dev.tracefetch.replayer.prefetch;
+
+import dev.tracefetch.api.v1.ReplayPlan;
+import dev.tracefetch.fs.cache.CacheEvent;
+import dev.tracefetch.fs.cache.CacheListener;
+import dev.tracefetch.fs.cache.ChunkCache;
+import dev.tracefetch.fs.cache.ChunkClaim;
+import dev.tracefetch.layer.estargz.ChunkDecoder;
+import dev.tracefetch.oci.image.Digest;
+import dev.tracefetch.replayer.control.ReplayControl;
+import dev.tracefetch.replayer.control.ReplayStatus;
+import dev.tracefetch.replayer.control.ReplayStatus.State;
+import dev.tracefetch.replayer.metrics.ReplayMetrics;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The prefetch engine of one mount: replays a plan by fetching its chunks into the mount's chunk
+ * cache in plan order, several coalesced range requests at a time, while the application's own
+ * reads go first. Each request claims its chunks in the cache before it is sent, so a read of one
+ * of them waits for it instead of fetching the chunk again; a read of a planned chunk not yet sent
+ * fetches it at once and pulls the chunks planned after it to the front of the queue. Every chunk
+ * is decoded from the response and checked against its digest before it enters the cache; chunks
+ * already cached are not requested. A failing registry costs the replay, never a read: failed
+ * chunks are released to lazy loading, counted and logged, and after {@link
+ * PrefetchSettings#maxConsecutiveFailures()} failed requests in a row the replay stops.
+ */
+public final class PrefetchEngine implements ReplayControl, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(PrefetchEngine.class.getName());
+
+  private final ImageChunks image;
+  private final RangeSource ranges;
+  private final ChunkCache cache;
+  private final PrefetchSettings settings;
+  private final ReplayMetrics metrics;
+  private final TokenBucket bandwidth;
+  private final ExecutorService workers;
+  private final CacheListener listener;
+  private final Object lock = new Object();
+  private Run current; // guarded by lock
+  private boolean closed; // guarded by lock
+
+  public PrefetchEngine(
+      ImageChunks image,
+      RangeSource source,
+      ChunkCache cache,
+      PrefetchSettings settings,
+      ReplayMetrics metrics) {
+    this.image = Objects.requireNonNull(image, "image");
+    this.ranges = Objects.requireNonNull(source, "source");
+    this.cache = Objects.requireNonNull(cache, "cache");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.bandwidth = new TokenBucket(settings.bandwidthBytesPerSecond());
+    AtomicInteger n = new AtomicInteger();
+    this.workers =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "prefetch-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.listener =
+        new CacheListener() {
+          @Override
+          public void onRequest(CacheEvent event) {
+            metrics.demand(event);
+          }
+
+          @Override
+          public void onFetch(Digest digest, boolean prefetch) {
+            if (!prefetch) {
+              Run run;
+              synchronized (lock) {
+                run = current;
+              }
+              if (run != null && run.state == State.RUNNING) {
+                run.queue.demanded(digest);
+              }
+            }
+          }
+        };
+    cache.addListener(listener);
+  }
+
+  public ImageChunks image() {
+    return image;
+  }
+
+  public PrefetchSettings settings() {
+    return settings;
+  }
+
+  public ReplayMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void start(ReplayPlan plan, String source) {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(source, "source");
+    List<PlannedChunk> chunks = PlanResolver.resolve(plan, image);
+    Run run =
+        new Run(source, new FetchQueue(chunks, settings.gapBytes(), settings.maxRequestBytes()));
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("the prefetch engine of this mount is closed");
+      }
+      if (current != null) {
+        current.cancel();
+      }
+      current = run;
+      run.launch();
+    }
+    LOG.log(
+        Level.INFO,
+        "replaying "
+            + source
+            + " for "
+            + image.manifestDigest()
+            + ": "
+            + chunks.size()
+            + " chunks, "
+            + settings.connections()
+            + " connections");
+  }
+
+  /** Prefetches each eStargz layer's prioritized files (blob bytes before its landmark). */
+  public void startLandmarks() {
+    start(Plans.landmarks(image), Plans.LANDMARK_SOURCE);
+  }
+
+  /** Prefetches every chunk of every eStargz layer. */
+  public void startEverything() {
+    start(Plans.everything(image), Plans.EVERYTHING_SOURCE);
+  }
+
+  @Override
+  public void cancel() {
+    Run run;
+    synchronized (lock) {
+      run = current;
+    }
+    if (run != null) {
+      run.cancel();
+    }
+  }
+
+  /**
+   * Waits until the current replay is no longer running (done, cancelled or failed); true if it
+   * finished within {@code timeout}, or if there is none.
+   */
+  public boolean awaitFinished(Duration timeout) throws InterruptedException {
+    Run run;
+    synchronized (lock) {
+      run = current;
+    }
+    return run == null || run.finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public ReplayStatus status() {
+    Run run;
+    synchronized (lock) {
+      run = current;
+    }
+    if (run == null) {
+      return new ReplayStatus(
+          State.IDLE,
+          "",
+          0,
+          0,
+          0,
+          0,
+          0,
+          metrics.demandHits(),
+          metrics.demandJoined() + metrics.demandFetched(),
+          metrics.usefulPrefetchedBytes(),
+          0,
+          "");
+    }
+    return run.status();
+  }
+
+  /**
+   * Compressed bytes of the current replay's chunks that are done (fetched, found cached, or given
+   * up), and of all its chunks: for progress bars.
+   */
+  public Progress progress() {
+    Run run;
+    synchronized (lock) {
+      run = current;
+    }
+    return run == null
+        ? new Progress(0, 0)
+        : new Progress(run.doneBytes.sum(), run.queue.compressedBytes());
+  }
+
+  /** Compressed bytes of a replay's chunks done and in total. */
+  public record Progress(long doneBytes, long totalBytes) {}
+
+  /** Cancels the replay and detaches from the cache; the cache itself stays open. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+    }
+    cancel();
+    cache.removeListener(listener);
+    workers.shutdownNow();
+  }
+
+  /** One replay of one plan. */
+  private final class Run {
+    final String source;
+    final FetchQueue queue;
+    final long started = System.nanoTime();
+    final LongAdder prefetched = new LongAdder();
+    final LongAdder skipped = new LongAdder();
+    final LongAdder bytes = new LongAdder();
+    final LongAdder requests = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder doneBytes = new LongAdder();
+    final AtomicInteger consecutiveFailures = new AtomicInteger();
+    final AtomicBoolean firstByte = new AtomicBoolean();
+    final CountDownLatch finished = new CountDownLatch(1);
+    final List<Future<?>> futures = new ArrayList<>();
+    final AtomicInteger active = new AtomicInteger();
+    volatile State state = State.RUNNING;
+    volatile String lastError = "";
+
+    Run(String source, FetchQueue queue) {
+      this.source = source;
+      this.queue = queue;
+    }
+
+    /** Caller holds the engine lock. */
+    void launch() {
+      int n = Math.max(1, Math.min(settings.connections(), queue.size()));
+      if (queue.size() == 0) {
+        state = State.DONE;
+        finished.countDown();
+        return;
+      }
+      active.set(n);
+      for (int i = 0; i < n; i++) {
+        futures.add(workers.submit(this::work));
+      }
+    }
+
+    void cancel() {
+      synchronized (this) {
+        if (state != State.RUNNING) {
+          return;
+        }
+        state = State.CANCELLED;
+      }
+      for (Future<?> f : futures) {
+        f.cancel(true);
+      }
+      if (active.get() == 0) {
+        finished.countDown();
+      }
+    }
+
+    void work() {
+      try {
+        while (state == State.RUNNING && !Thread.currentThread().isInterrupted()) {
+          Optional<RangeRequest> next =
+              queue.next(
+                  d -> cache.contains(d) || cache.isInFlight(d),
+                  c -> {
+                    skipped.increment();
+                    doneBytes.add(c.chunk().compressedLength());
+                    metrics.skipped();
+                  });
+          if (next.isEmpty()) {
+            break;
+          }
+          fetch(next.get());
+        }
+      } catch (RuntimeException | Error e) {
+        fail("prefetch worker failed: " + e);
+        LOG.log(Level.WARNING, "prefetch worker failed", e);
+      } finally {
+        if (active.decrementAndGet() == 0) {
+          synchronized (this) {
+            if (state == State.RUNNING && requests.sum() == 0 && errors.sum() > 0) {
+              state = State.FAILED; // not one request got through
+              LOG.log(Level.WARNING, "replay of " + source + " failed: " + lastError);
+            } else if (state == State.RUNNING) {
+              state = State.DONE;
+              LOG.log(
+                  Level.INFO,
+                  "replay of "
+                      + source
+                      + " done: "
+                      + prefetched.sum()
+                      + " chunks prefetched, "
+                      + skipped.sum()
+                      + " already cached, "
+                      + requests.sum()
+                      + " requests, "
+                      + errors.sum()
+                      + " errors");
+            }
+          }
+          finished.countDown();
+        }
+      }
+    }
+
+    private void fetch(RangeRequest r) {
+      try {
+        fetchOnce(r);
+      } finally {
+        doneBytes.add(r.chunks().stream().mapToLong(c -> c.chunk().compressedLength()).sum());
+      }
+    }
+
+    private void fetchOnce(RangeRequest r) {
+      Set<Digest> delivered = new HashSet<>();
+      ChunkClaim claim = null;
+      try {
+        bandwidth.acquire(r.length());
+        if (state != State.RUNNING) {
+          return;
+        }
+        claim = cache.claim(r.digests());
+        if (claim.isEmpty()) {
+          skipped.add(r.chunks().size());
+          r.chunks().forEach(c -> metrics.skipped());
+          return;
+        }
+        for (PlannedChunk c : r.chunks()) {
+          if (claim.isPending(c.digest())) {
+            metrics.claimed(c.digest(), c.chunk().chunkSize());
+          }
+        }
+        long t0 = System.nanoTime();
+        byte[] data = readWithDeadline(r);
+        long took = System.nanoTime() - t0;
+        if (data.length != r.length()) {
+          throw new IOException(
+              "got "
+                  + data.length
+                  + " bytes for a range of "
+                  + r.length()
+                  + " in layer "
+                  + r.layer());
+        }
+        requests.increment();
+        bytes.add(r.length());
+        metrics.request(r.length(), took);
+        if (firstByte.compareAndSet(false, true)) {
+          metrics.firstByte(System.nanoTime() - started);
+        }
+        consecutiveFailures.set(0);
+        String layerName = image.layers().get(r.layer()).digest().toString();
+        for (PlannedChunk c : r.chunks()) {
+          if (!claim.isPending(c.digest())) {
+            skipped.increment(); // cached or fetched by a read since the request was formed
+            metrics.skipped();
+            continue;
+          }
+          try {
+            byte[] plain =
+                ChunkDecoder.decode(
+                    layerName,
+                    c.chunk(),
+                    data,
+                    (int) (c.offset() - r.offset()),
+                    (int) (c.end() - c.offset()));
+            claim.deliver(c.digest(), plain, true);
+            delivered.add(c.digest());
+            prefetched.increment();
+            metrics.prefetched(plain.length);
+          } catch (IOException e) {
+            if (claim.isPending(c.digest())) {
+              claim.abandon(c.digest());
+            }
+            error(c.chunk().describe() + " in layer " + layerName + ": " + e.getMessage());
+          }
+        }
+      } catch (InterruptedIOException e) {
+        if (state == State.RUNNING) {
+          error("range request interrupted: " + e.getMessage());
+        }
+      } catch (IOException | RuntimeException e) {
+        if (state != State.RUNNING) {
+          return; // cancelled: the interrupted request is not an error
+        }
+        error(
+            "range ["
+                + r.offset()
+                + ", +"
+                + r.length()
+                + ") of layer "
+                + image.layers().get(r.layer()).digest()
+                + ": "
+                + e.getMessage());
+        if (consecutiveFailures.incrementAndGet() >= settings.maxConsecutiveFailures()) {
+          fail(
+              settings.maxConsecutiveFailures()
+                  + " prefetch requests failed in a row; the mount loads lazily from here on."
+                  + " Last: "
+                  + e.getMessage());
+        }
+      } finally {
+        if (claim != null) {
+          for (Digest d : claim.digests()) {
+            if (!delivered.contains(d)) {
+              metrics.unclaimed(d);
+            }
+          }
+          claim.close();
+        }
+      }
+    }
+
+    /** The range, or an error once the request deadline passes (the request is interrupted). */
+    private byte[] readWithDeadline(RangeRequest r) throws IOException {
+      Future<byte[]> f = workers.submit(() -> ranges.read(r.layer(), r.offset(), r.length()));
+      try {
+        return f.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        f.cancel(true);
+        throw new IOException("no answer within " + settings.requestTimeout());
+      } catch (InterruptedException e) {
+        f.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while fetching a range");
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        if (c instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IOException(c.toString(), c);
+      }
+    }
+
+    private void error(String message) {
+      errors.increment();
+      metrics.error();
+      lastError = message;
+      LOG.log(Level.WARNING, "prefetch (" + source + "): " + message);
+    }
+
+    private void fail(String message) {
+      synchronized (this) {
+        if (state != State.RUNNING) {
+          return;
+        }
+        state = State.FAILED;
+      }
+      lastError = message;
+      LOG.log(Level.WARNING, "replay of " + source + " stopped: " + message);
+    }
+
+    ReplayStatus status() {
+      return new ReplayStatus(
+          state,
+          source,
+          queue.size(),
+          prefetched.sum(),
+          skipped.sum(),
+          bytes.sum(),
+          requests.sum(),
+          metrics.demandHits(),
+          metrics.demandJoined() + metrics.demandFetched(),
+          metrics.usefulPrefetchedBytes(),
+          errors.sum(),
+          lastError);
+    }
+  }
+}
