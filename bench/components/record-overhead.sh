@@ -5,7 +5,8 @@
 #   alternating on/off per round so drift hits both alike. Target: on within 10% of off.
 # Image: a bench workload's eStargz image from the bench cache (/var/cache/tracefetch-bench,
 # built by bench/run) when present, else a small busybox image built here with umoci.
-# Standalone:  sudo bench/components/record-overhead.sh [--workload python|node|jvm|busybox] [--runs N]
+# Standalone:  sudo bench/components/record-overhead.sh [run] [--workload python|node|jvm|busybox] [--runs N]
+#              bench/components/record-overhead.sh check   (exit 0 when it can run; bench/run calls both)
 # Prints one JSON object per line: {"metric": ..., "value": ..., "unit": ..., "note": ...}.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,15 +14,25 @@ repo="$(cd "$here/../.." && pwd)"
 cache="${TRACEFETCH_BENCH_CACHE:-/var/cache/tracefetch-bench}"
 workload=python
 runs=5
+action=run
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    check|run) action="$1"; shift ;;
     --workload) workload="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 recorder="$repo/bin/record-trace"
+if [[ "$action" == check ]]; then
+  if ! "$recorder" --help >/dev/null 2>&1; then
+    echo "bin/record-trace is not built: mvn -B -pl recorder -am package -DskipTests"
+    exit 1
+  fi
+  [[ $(id -u) == 0 ]] || { echo "needs root (FUSE, namespaces)"; exit 1; }
+  exit 0
+fi
 metric() { printf '{"metric": "%s", "value": %s, "unit": "%s", "note": "%s"}\n' "$1" "$2" "$3" "${4:-}"; }
 
 work="$(mktemp -d /tmp/record-overhead.XXXXXX)"
