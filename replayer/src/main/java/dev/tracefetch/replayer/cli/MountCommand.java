@@ -6,14 +6,17 @@ import dev.tracefetch.cli.SizeConverter;
 import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.registry.RegistryClient;
 import dev.tracefetch.oci.registry.auth.DockerConfigCredentials;
+import dev.tracefetch.recorder.runtime.RuntimeRecording;
 import dev.tracefetch.replayer.control.ReplayRuntime;
 import dev.tracefetch.replayer.mount.LazyImageMount;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,12 +78,21 @@ final class MountCommand implements Callable<Integer> {
 
   @Mixin PlanSourceOptions planSources;
 
+  @Mixin RecordOptions recordOptions = new RecordOptions();
+
   @Override
   public Integer call() throws Exception {
     ImageReference reference;
     try {
       reference = ImageReference.parse(image);
       planSources.query();
+    } catch (IllegalArgumentException e) {
+      System.err.println("replayer mount: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    Optional<RuntimeRecording> recording;
+    try {
+      recording = recordOptions.recording(planSources.app, planSources.storeUrl, planSources.token);
     } catch (IllegalArgumentException e) {
       System.err.println("replayer mount: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -96,7 +108,8 @@ final class MountCommand implements Callable<Integer> {
             reference,
             mountPoint,
             new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout),
-            prefetch.settings());
+            prefetch.settings(),
+            recording.map(RuntimeRecording::decorator).orElse(UnaryOperator.identity()));
     // At once after the mount is up (libfuse took the signals while mounting), before the slower
     // start of metrics and plan discovery, so an early SIGTERM still unmounts and exits 0.
     StopSignals stop = StopSignals.install();
@@ -104,6 +117,9 @@ final class MountCommand implements Callable<Integer> {
     ReplayRuntime runtime;
     try {
       metrics = prefetch.start(mount, System.err);
+      if (recording.isPresent()) {
+        recording.get().start(reference.toString(), mount.manifest());
+      }
       // Plans are looked for (file, trace layer, referrer, store) only in plan mode; the control
       // socket is served in every mode.
       runtime =
@@ -118,6 +134,7 @@ final class MountCommand implements Callable<Integer> {
         new Thread(
             () -> {
               try (mount) {
+                recording.ifPresent(r -> r.finish(false));
                 runtime.close();
                 if (metrics != null) {
                   metrics.close();
@@ -142,6 +159,7 @@ final class MountCommand implements Callable<Integer> {
         System.err.printf("%s: unmounting %s%n", stop.received(), mount.mountPoint());
       }
       try (mount) {
+        recording.ifPresent(r -> r.finish(false));
         runtime.close();
         if (metrics != null) {
           metrics.close();

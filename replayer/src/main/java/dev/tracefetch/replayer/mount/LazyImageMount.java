@@ -8,6 +8,7 @@ import dev.tracefetch.fs.fuse.MountOptions;
 import dev.tracefetch.fs.image.InvalidImageException;
 import dev.tracefetch.fs.lazy.ImageFileSystem;
 import dev.tracefetch.fs.lazy.TimeLimitedChunkSource;
+import dev.tracefetch.fs.ops.FileSystemOperations;
 import dev.tracefetch.fs.remote.LayerDownloadOptions;
 import dev.tracefetch.fs.remote.RemoteImage;
 import dev.tracefetch.oci.image.ImageManifest;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * One image mounted lazily on this node: the registry client, the shared chunk cache, the remote
@@ -92,6 +94,19 @@ public final class LazyImageMount implements AutoCloseable {
       Settings settings,
       PrefetchSettings prefetchSettings)
       throws IOException, InvalidImageException, MountException {
+    return open(
+        client, reference, mountPoint, settings, prefetchSettings, UnaryOperator.identity());
+  }
+
+  /** As above, with {@code decorator} between the filesystem and FUSE (e.g. recording). */
+  public static LazyImageMount open(
+      RegistryClient client,
+      ImageReference reference,
+      Path mountPoint,
+      Settings settings,
+      PrefetchSettings prefetchSettings,
+      UnaryOperator<FileSystemOperations> decorator)
+      throws IOException, InvalidImageException, MountException {
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     resources.push(client);
     try {
@@ -130,7 +145,7 @@ public final class LazyImageMount implements AutoCloseable {
       ImageFileSystem fs = new ImageFileSystem(image.lazyTree(), source, cache);
       Mount mount =
           Mount.mount(
-              fs,
+              decorator.apply(fs),
               mountPoint,
               MountOptions.defaults().withFsName("tracefetch:" + reference.repository()));
       resources.push(mount);
