@@ -24,40 +24,18 @@ public final class TraceProfileCodec {
 
   public static byte[] encode(TraceProfile profile) {
     int m = profile.chunkCount();
-    Writer w = new Writer(64 + m * (profile.hasChunkDigests() ? 40 : 8));
-    w.bytes(MAGIC);
-    w.u8(VERSION);
-    w.string(profile.traceId());
-    w.string(profile.app());
-    w.string(profile.manifestDigest());
-    w.varint(profile.layerDigests().size());
-    for (String layer : profile.layerDigests()) {
-      w.string(layer);
-    }
-    TraceFacts f = profile.facts();
-    w.string(f.readinessKind());
-    w.u8((f.readinessReached() ? 1 : 0) | (f.incomplete() ? 2 : 0));
-    w.varint(f.timeToReadyMicros());
-    w.varint(f.droppedEvents());
-    w.varint(f.recordedUnixMicros());
-    w.varint(f.eventCount());
-    w.varint(m);
-    // Hot loops write straight into the buffer, sized once for the worst case.
-    w.ensure(m * (10 + 5 + 5 + 1 + 33) + 1);
+    Writer w =
+        header(
+            profile.traceId(),
+            profile.app(),
+            profile.manifestDigest(),
+            profile.layerDigests(),
+            profile.facts(),
+            m,
+            profile.hasChunkDigests() ? 40 : 8);
+    int pos =
+        chunkArrays(w, profile.keysArray(), profile.firstAccessArray(), profile.lengthsArray(), m);
     byte[] buf = w.buf;
-    int pos = w.size;
-    long previous = 0;
-    for (int i = 0; i < m; i++) {
-      long key = profile.chunkKey(i);
-      pos = putVarint(buf, pos, key - previous);
-      previous = key;
-    }
-    for (int i = 0; i < m; i++) {
-      pos = putVarint(buf, pos, profile.firstAccessMicros(i));
-    }
-    for (int i = 0; i < m; i++) {
-      pos = putVarint(buf, pos, profile.compressedLength(i));
-    }
     buf[pos++] = (byte) (profile.hasChunkDigests() ? 1 : 0);
     w.size = pos;
     if (profile.hasChunkDigests()) {
@@ -77,6 +55,98 @@ public final class TraceProfileCodec {
       }
     }
     return w.toByteArray();
+  }
+
+  /**
+   * Encodes a profile given as its parts, with the chunk digests as UTF-8 slices of {@code
+   * digestBytes} ({@code digestOffsets[i] < 0}: unknown); what {@link ProfileExtractor} writes. The
+   * bytes equal those {@link #encode} writes for the same profile with digests attached.
+   */
+  static byte[] encodeRaw(
+      String traceId,
+      String app,
+      String manifestDigest,
+      List<String> layerDigests,
+      TraceFacts facts,
+      long[] keys,
+      int[] firstAccess,
+      int[] lengths,
+      byte[] digestBytes,
+      int[] digestOffsets,
+      int[] digestLengths) {
+    int m = keys.length;
+    Writer w = header(traceId, app, manifestDigest, layerDigests, facts, m, 40);
+    int pos = chunkArrays(w, keys, firstAccess, lengths, m);
+    w.buf[pos++] = 1;
+    w.size = pos;
+    for (int i = 0; i < m; i++) {
+      int off = digestOffsets[i];
+      int len = digestLengths[i];
+      if (off < 0 || len == 0) {
+        w.u8(0);
+      } else if (isSha256(digestBytes, off, len)) {
+        w.ensure(33);
+        w.buf[w.size++] = 1;
+        putSha256(digestBytes, off, w.buf, w.size);
+        w.size += 32;
+      } else {
+        w.u8(2);
+        w.varint(len);
+        w.ensure(len);
+        System.arraycopy(digestBytes, off, w.buf, w.size, len);
+        w.size += len;
+      }
+    }
+    return w.toByteArray();
+  }
+
+  private static Writer header(
+      String traceId,
+      String app,
+      String manifestDigest,
+      List<String> layerDigests,
+      TraceFacts f,
+      int m,
+      int bytesPerChunk) {
+    Writer w = new Writer(64 + m * bytesPerChunk);
+    w.bytes(MAGIC);
+    w.u8(VERSION);
+    w.string(traceId);
+    w.string(app);
+    w.string(manifestDigest);
+    w.varint(layerDigests.size());
+    for (String layer : layerDigests) {
+      w.string(layer);
+    }
+    w.string(f.readinessKind());
+    w.u8((f.readinessReached() ? 1 : 0) | (f.incomplete() ? 2 : 0));
+    w.varint(f.timeToReadyMicros());
+    w.varint(f.droppedEvents());
+    w.varint(f.recordedUnixMicros());
+    w.varint(f.eventCount());
+    w.varint(m);
+    return w;
+  }
+
+  /** Writes keys (as deltas), times and lengths; returns the position after them. */
+  private static int chunkArrays(Writer w, long[] keys, int[] firstAccess, int[] lengths, int m) {
+    // Hot loops write straight into the buffer, sized once for the worst case.
+    w.ensure(m * (10 + 5 + 5 + 1 + 33) + 1);
+    byte[] buf = w.buf;
+    int pos = w.size;
+    long previous = 0;
+    for (int i = 0; i < m; i++) {
+      long key = keys[i];
+      pos = putVarint(buf, pos, key - previous);
+      previous = key;
+    }
+    for (int i = 0; i < m; i++) {
+      pos = putVarint(buf, pos, firstAccess[i]);
+    }
+    for (int i = 0; i < m; i++) {
+      pos = putVarint(buf, pos, lengths[i]);
+    }
+    return pos;
   }
 
   /**
@@ -196,6 +266,34 @@ public final class TraceProfileCodec {
       bad |= nibble(digest.charAt(i));
     }
     return bad >= 0; // anything unusual (upper case) is kept verbatim
+  }
+
+  /** {@link #isSha256(String)} for UTF-8 bytes. */
+  private static boolean isSha256(byte[] bytes, int off, int len) {
+    int p = SHA256.length();
+    if (len != p + 64) {
+      return false;
+    }
+    for (int i = 0; i < p; i++) {
+      if (bytes[off + i] != SHA256.charAt(i)) {
+        return false;
+      }
+    }
+    int bad = 0;
+    for (int i = off + p; i < off + p + 64; i++) {
+      int b = bytes[i];
+      bad |= b < 0 ? -1 : NIBBLES[b];
+    }
+    return bad >= 0;
+  }
+
+  private static void putSha256(byte[] digest, int off, byte[] buf, int pos) {
+    int p = off + SHA256.length();
+    for (int i = 0; i < 32; i++) {
+      int hi = NIBBLES[digest[p + 2 * i]];
+      int lo = NIBBLES[digest[p + 2 * i + 1]];
+      buf[pos + i] = (byte) (hi << 4 | lo);
+    }
   }
 
   private static void putSha256(String digest, byte[] buf, int pos) {
