@@ -84,11 +84,8 @@ public final class TraceProfileCodec {
       int len = digestLengths[i];
       if (off < 0 || len == 0) {
         w.u8(0);
-      } else if (isSha256(digestBytes, off, len)) {
-        w.ensure(33);
-        w.buf[w.size++] = 1;
-        putSha256(digestBytes, off, w.buf, w.size);
-        w.size += 32;
+      } else if (putSha256IfHex(digestBytes, off, len, w)) {
+        continue;
       } else {
         w.u8(2);
         w.varint(len);
@@ -268,31 +265,48 @@ public final class TraceProfileCodec {
     return bad >= 0; // anything unusual (upper case) is kept verbatim
   }
 
-  /** {@link #isSha256(String)} for UTF-8 bytes. */
-  private static boolean isSha256(byte[] bytes, int off, int len) {
+  /**
+   * Writes tag 1 and the 32 raw bytes when the UTF-8 slice is a lower-case {@code sha256:<64 hex>}
+   * digest, checking and converting in one pass; otherwise writes nothing and returns false.
+   */
+  private static boolean putSha256IfHex(byte[] bytes, int off, int len, Writer w) {
     int p = SHA256.length();
     if (len != p + 64) {
       return false;
     }
     for (int i = 0; i < p; i++) {
-      if (bytes[off + i] != SHA256.charAt(i)) {
+      if (bytes[off + i] != SHA256_BYTES[i]) {
         return false;
       }
     }
+    w.ensure(33);
+    byte[] buf = w.buf;
+    int out = w.size + 1;
+    int in = off + p;
     int bad = 0;
-    for (int i = off + p; i < off + p + 64; i++) {
-      int b = bytes[i];
-      bad |= b < 0 ? -1 : NIBBLES[b];
+    for (int i = 0; i < 32; i++) {
+      int hi = HEX_VALUES[bytes[in + 2 * i] & 0xff];
+      int lo = HEX_VALUES[bytes[in + 2 * i + 1] & 0xff];
+      bad |= hi | lo;
+      buf[out + i] = (byte) (hi << 4 | lo);
     }
-    return bad >= 0;
+    if (bad < 0) {
+      return false; // anything unusual (upper case) is kept verbatim
+    }
+    buf[w.size] = 1;
+    w.size += 33;
+    return true;
   }
 
-  private static void putSha256(byte[] digest, int off, byte[] buf, int pos) {
-    int p = off + SHA256.length();
-    for (int i = 0; i < 32; i++) {
-      int hi = NIBBLES[digest[p + 2 * i]];
-      int lo = NIBBLES[digest[p + 2 * i + 1]];
-      buf[pos + i] = (byte) (hi << 4 | lo);
+  private static final byte[] SHA256_BYTES = SHA256.getBytes(StandardCharsets.US_ASCII);
+
+  /** Value of each byte as a lower-case hex digit, -1 for anything else. */
+  private static final byte[] HEX_VALUES = new byte[256];
+
+  static {
+    Arrays.fill(HEX_VALUES, (byte) -1);
+    for (int i = 0; i < 16; i++) {
+      HEX_VALUES["0123456789abcdef".charAt(i)] = (byte) i;
     }
   }
 
