@@ -3,6 +3,7 @@ import dev.tracefetch.store.plan.PlanRecomputer;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.TestPostgres;
 import dev.tracefetch.store.support.TestTraces;
+import dev.tracefetch.store.trace.UploadPathCost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,21 @@ public final class StoreLoadBenchmark {
         "generated %d trace files, mean %.0f KiB, in %.1f s%n",
         uploads, totalBytes / 1024.0 / uploads, (System.nanoTime() - genStart) / 1e9);
 
+    // CPU of one upload before any database work: the store's scan path vs the message path it
+    // replaced (thread CPU time of this thread, so it holds on a loaded machine).
+    double[] pathCost = UploadPathCost.perUploadMillis(files.subList(0, Math.min(100, uploads)));
+    System.out.printf(
+        Locale.ROOT,
+        "per-upload CPU before the database: scan path %.1f ms, message path (before) %.1f ms%n",
+        pathCost[0],
+        pathCost[1]);
+    metric("trace_store_upload_parse_cpu", pathCost[0], "ms", "scan + validate + profile, one trace");
+    metric(
+        "trace_store_upload_parse_cpu_message_path",
+        pathCost[1],
+        "ms",
+        "parse Trace + TraceProfile.of + encode, one trace");
+
     TestPostgres.Database db = TestPostgres.freshDatabase("bench");
     try (ConfigurableApplicationContext store =
         new SpringApplicationBuilder(TraceStoreApplication.class)
@@ -82,6 +98,11 @@ public final class StoreLoadBenchmark {
       }
 
       AtomicInteger next = new AtomicInteger();
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      System.out.println("load average before ingest: " + loadAverage());
+      long ingestCpu = os.getProcessCpuTime();
       long ingestStart = System.nanoTime();
       long[] uploadLatencies =
           run(clients, () -> {
@@ -97,10 +118,18 @@ public final class StoreLoadBenchmark {
             return System.nanoTime() - t0;
           });
       double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
+      double cpuPerUpload = (os.getProcessCpuTime() - ingestCpu) / 1e6 / uploadLatencies.length;
+      System.out.println("load average after ingest: " + loadAverage());
       report("upload", uploadLatencies, ingestSeconds);
+      // CPU is the figure that survives a shared machine: wall-clock rates depend on the load.
+      System.out.printf(
+          Locale.ROOT,
+          "  JVM CPU per upload (server incl. background ranking, plus the load client): %.1f ms%n",
+          cpuPerUpload);
       String shape = uploads + " distinct " + events + "-event traces, " + clients + " clients";
       metric("trace_store_ingest_rate", uploadLatencies.length / ingestSeconds, "uploads/s", shape);
       metric("trace_store_ingest_p99", pct(uploadLatencies, 0.99), "ms", shape);
+      metric("trace_store_ingest_jvm_cpu_per_upload", cpuPerUpload, "ms", shape);
       System.out.printf(
           Locale.ROOT, "  ingest: %.1f MiB/s of trace files%n", totalBytes / 1048576.0 / ingestSeconds);
 
@@ -182,6 +211,14 @@ public final class StoreLoadBenchmark {
     out.lines()
         .filter(l -> l.matches("\\s+99%.*"))
         .forEach(l -> metric("trace_store_plan_p99_ab", number(l.strip().substring(3)), "ms", shape));
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   /** The first number in {@code line}. */

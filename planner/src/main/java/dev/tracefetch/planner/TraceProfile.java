@@ -194,12 +194,16 @@ public final class TraceProfile {
         digests);
   }
 
-  private static InvalidTraceException invalid(String traceId, int event, int chunk, String what) {
+  static InvalidTraceException invalid(String traceId, int event, int chunk, String what) {
     return new InvalidTraceException(
         "trace " + traceId + ": event " + event + " chunk " + chunk + ": " + what);
   }
 
-  private static TraceFacts facts(
+  /**
+   * The recording facts of a trace from its context, validated as {@link #of} does; for readers
+   * that scan trace files without building the whole message (see {@link ProfileExtractor}).
+   */
+  public static TraceFacts facts(
       String traceId, RecordingContext context, long eventCount, long receivedUnixMicros)
       throws InvalidTraceException {
     Readiness readiness = context.getReadiness();
@@ -309,7 +313,7 @@ public final class TraceProfile {
         digests);
   }
 
-  private static void requireId(String traceId) {
+  static void requireId(String traceId) {
     Objects.requireNonNull(traceId, "traceId");
     if (traceId.isBlank()) {
       throw new IllegalArgumentException("traceId is blank");
@@ -327,7 +331,7 @@ public final class TraceProfile {
     return (int) (m ^ (m >>> 32));
   }
 
-  private static long[] sortedPositions(long[] values, int[] positions) {
+  static long[] sortedPositions(long[] values, int[] positions) {
     int capacity = Integer.highestOneBit(Math.max(4, values.length * 2 - 1)) << 1;
     int mask = capacity - 1;
     long[] tableKeys = new long[capacity];

@@ -24,40 +24,18 @@ public final class TraceProfileCodec {
 
   public static byte[] encode(TraceProfile profile) {
     int m = profile.chunkCount();
-    Writer w = new Writer(64 + m * (profile.hasChunkDigests() ? 40 : 8));
-    w.bytes(MAGIC);
-    w.u8(VERSION);
-    w.string(profile.traceId());
-    w.string(profile.app());
-    w.string(profile.manifestDigest());
-    w.varint(profile.layerDigests().size());
-    for (String layer : profile.layerDigests()) {
-      w.string(layer);
-    }
-    TraceFacts f = profile.facts();
-    w.string(f.readinessKind());
-    w.u8((f.readinessReached() ? 1 : 0) | (f.incomplete() ? 2 : 0));
-    w.varint(f.timeToReadyMicros());
-    w.varint(f.droppedEvents());
-    w.varint(f.recordedUnixMicros());
-    w.varint(f.eventCount());
-    w.varint(m);
-    // Hot loops write straight into the buffer, sized once for the worst case.
-    w.ensure(m * (10 + 5 + 5 + 1 + 33) + 1);
+    Writer w =
+        header(
+            profile.traceId(),
+            profile.app(),
+            profile.manifestDigest(),
+            profile.layerDigests(),
+            profile.facts(),
+            m,
+            profile.hasChunkDigests() ? 40 : 8);
+    int pos =
+        chunkArrays(w, profile.keysArray(), profile.firstAccessArray(), profile.lengthsArray(), m);
     byte[] buf = w.buf;
-    int pos = w.size;
-    long previous = 0;
-    for (int i = 0; i < m; i++) {
-      long key = profile.chunkKey(i);
-      pos = putVarint(buf, pos, key - previous);
-      previous = key;
-    }
-    for (int i = 0; i < m; i++) {
-      pos = putVarint(buf, pos, profile.firstAccessMicros(i));
-    }
-    for (int i = 0; i < m; i++) {
-      pos = putVarint(buf, pos, profile.compressedLength(i));
-    }
     buf[pos++] = (byte) (profile.hasChunkDigests() ? 1 : 0);
     w.size = pos;
     if (profile.hasChunkDigests()) {
@@ -77,6 +55,95 @@ public final class TraceProfileCodec {
       }
     }
     return w.toByteArray();
+  }
+
+  /**
+   * Encodes a profile given as its parts, with the chunk digests as UTF-8 slices of {@code
+   * digestBytes} ({@code digestOffsets[i] < 0}: unknown); what {@link ProfileExtractor} writes. The
+   * bytes equal those {@link #encode} writes for the same profile with digests attached.
+   */
+  static byte[] encodeRaw(
+      String traceId,
+      String app,
+      String manifestDigest,
+      List<String> layerDigests,
+      TraceFacts facts,
+      long[] keys,
+      int[] firstAccess,
+      int[] lengths,
+      byte[] digestBytes,
+      int[] digestOffsets,
+      int[] digestLengths) {
+    int m = keys.length;
+    Writer w = header(traceId, app, manifestDigest, layerDigests, facts, m, 40);
+    int pos = chunkArrays(w, keys, firstAccess, lengths, m);
+    w.buf[pos++] = 1;
+    w.size = pos;
+    for (int i = 0; i < m; i++) {
+      int off = digestOffsets[i];
+      int len = digestLengths[i];
+      if (off < 0 || len == 0) {
+        w.u8(0);
+      } else if (putSha256IfHex(digestBytes, off, len, w)) {
+        continue;
+      } else {
+        w.u8(2);
+        w.varint(len);
+        w.ensure(len);
+        System.arraycopy(digestBytes, off, w.buf, w.size, len);
+        w.size += len;
+      }
+    }
+    return w.toByteArray();
+  }
+
+  private static Writer header(
+      String traceId,
+      String app,
+      String manifestDigest,
+      List<String> layerDigests,
+      TraceFacts f,
+      int m,
+      int bytesPerChunk) {
+    Writer w = new Writer(64 + m * bytesPerChunk);
+    w.bytes(MAGIC);
+    w.u8(VERSION);
+    w.string(traceId);
+    w.string(app);
+    w.string(manifestDigest);
+    w.varint(layerDigests.size());
+    for (String layer : layerDigests) {
+      w.string(layer);
+    }
+    w.string(f.readinessKind());
+    w.u8((f.readinessReached() ? 1 : 0) | (f.incomplete() ? 2 : 0));
+    w.varint(f.timeToReadyMicros());
+    w.varint(f.droppedEvents());
+    w.varint(f.recordedUnixMicros());
+    w.varint(f.eventCount());
+    w.varint(m);
+    return w;
+  }
+
+  /** Writes keys (as deltas), times and lengths; returns the position after them. */
+  private static int chunkArrays(Writer w, long[] keys, int[] firstAccess, int[] lengths, int m) {
+    // Hot loops write straight into the buffer, sized once for the worst case.
+    w.ensure(m * (10 + 5 + 5 + 1 + 33) + 1);
+    byte[] buf = w.buf;
+    int pos = w.size;
+    long previous = 0;
+    for (int i = 0; i < m; i++) {
+      long key = keys[i];
+      pos = putVarint(buf, pos, key - previous);
+      previous = key;
+    }
+    for (int i = 0; i < m; i++) {
+      pos = putVarint(buf, pos, firstAccess[i]);
+    }
+    for (int i = 0; i < m; i++) {
+      pos = putVarint(buf, pos, lengths[i]);
+    }
+    return pos;
   }
 
   /**
@@ -196,6 +263,51 @@ public final class TraceProfileCodec {
       bad |= nibble(digest.charAt(i));
     }
     return bad >= 0; // anything unusual (upper case) is kept verbatim
+  }
+
+  /**
+   * Writes tag 1 and the 32 raw bytes when the UTF-8 slice is a lower-case {@code sha256:<64 hex>}
+   * digest, checking and converting in one pass; otherwise writes nothing and returns false.
+   */
+  private static boolean putSha256IfHex(byte[] bytes, int off, int len, Writer w) {
+    int p = SHA256.length();
+    if (len != p + 64) {
+      return false;
+    }
+    for (int i = 0; i < p; i++) {
+      if (bytes[off + i] != SHA256_BYTES[i]) {
+        return false;
+      }
+    }
+    w.ensure(33);
+    byte[] buf = w.buf;
+    int out = w.size + 1;
+    int in = off + p;
+    int bad = 0;
+    for (int i = 0; i < 32; i++) {
+      int hi = HEX_VALUES[bytes[in + 2 * i] & 0xff];
+      int lo = HEX_VALUES[bytes[in + 2 * i + 1] & 0xff];
+      bad |= hi | lo;
+      buf[out + i] = (byte) (hi << 4 | lo);
+    }
+    if (bad < 0) {
+      return false; // anything unusual (upper case) is kept verbatim
+    }
+    buf[w.size] = 1;
+    w.size += 33;
+    return true;
+  }
+
+  private static final byte[] SHA256_BYTES = SHA256.getBytes(StandardCharsets.US_ASCII);
+
+  /** Value of each byte as a lower-case hex digit, -1 for anything else. */
+  private static final byte[] HEX_VALUES = new byte[256];
+
+  static {
+    Arrays.fill(HEX_VALUES, (byte) -1);
+    for (int i = 0; i < 16; i++) {
+      HEX_VALUES["0123456789abcdef".charAt(i)] = (byte) i;
+    }
   }
 
   private static void putSha256(String digest, byte[] buf, int pos) {

@@ -62,6 +62,22 @@ final class EnvelopeCodec {
   static <T extends MessageLite> T read(
       InputStream in, PayloadKind expected, Parser<T> parser, ReadLimits limits)
       throws IOException {
+    byte[] payload = readPayload(in, expected, limits);
+    try {
+      CodedInputStream coded = CodedInputStream.newInstance(payload);
+      coded.setSizeLimit(payload.length);
+      T message = parser.parseFrom(coded);
+      coded.checkLastTagWas(0);
+      return message;
+    } catch (InvalidProtocolBufferException e) {
+      throw new FileFormatException(
+          "corrupt " + expected.displayName() + " payload: " + e.getMessage(), e);
+    }
+  }
+
+  /** The checked header, then the decompressed protobuf payload, not yet parsed. */
+  static byte[] readPayload(InputStream in, PayloadKind expected, ReadLimits limits)
+      throws IOException {
     FileHeader header = FileHeader.read(in);
     if (header.kind() != expected) {
       throw new FileFormatException(
@@ -75,17 +91,7 @@ final class EnvelopeCodec {
               + limits.maxPayloadBytes()
               + " bytes");
     }
-    byte[] payload = decompress(in, (int) header.payloadLength());
-    try {
-      CodedInputStream coded = CodedInputStream.newInstance(payload);
-      coded.setSizeLimit(payload.length);
-      T message = parser.parseFrom(coded);
-      coded.checkLastTagWas(0);
-      return message;
-    } catch (InvalidProtocolBufferException e) {
-      throw new FileFormatException(
-          "corrupt " + expected.displayName() + " payload: " + e.getMessage(), e);
-    }
+    return decompress(in, (int) header.payloadLength());
   }
 
   private static byte[] decompress(InputStream in, int length) throws IOException {

@@ -35,6 +35,19 @@ public final class TraceFiles {
     return read(new java.io.ByteArrayInputStream(bytes), limits);
   }
 
+  /**
+   * Checks the header of a trace file and returns its decompressed protobuf payload without parsing
+   * it: for readers that scan the {@code Trace} fields themselves (the trace store's upload path)
+   * instead of building the whole message tree.
+   *
+   * @throws FileFormatException wrong magic, kind or version, a payload over the limits, or a
+   *     truncated or corrupt compressed payload
+   */
+  public static byte[] readPayload(byte[] bytes, ReadLimits limits) throws IOException {
+    return EnvelopeCodec.readPayload(
+        new java.io.ByteArrayInputStream(bytes), PayloadKind.TRACE, limits);
+  }
+
   /** Reads {@code path}; errors name the file. */
   public static Trace read(Path path, ReadLimits limits) throws IOException {
     try (InputStream in = Files.newInputStream(path)) {

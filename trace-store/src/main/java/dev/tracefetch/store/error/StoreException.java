@@ -14,7 +14,9 @@ public abstract class StoreException extends RuntimeException {
     NOT_FOUND,
     TOO_LARGE,
     UNAUTHENTICATED,
-    PERMISSION_DENIED
+    PERMISSION_DENIED,
+    /** A system the store depends on for this request (an image registry) failed. */
+    UPSTREAM_FAILED
   }
 
   private final Kind kind;

@@ -21,6 +21,7 @@ final class GrpcStatuses {
             case TOO_LARGE -> Status.RESOURCE_EXHAUSTED;
             case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+            case UPSTREAM_FAILED -> Status.UNAVAILABLE;
           };
       return status.withDescription(e.title() + ": " + e.getMessage());
     }

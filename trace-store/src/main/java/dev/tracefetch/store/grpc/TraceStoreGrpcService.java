@@ -127,7 +127,13 @@ public class TraceStoreGrpcService extends TraceStoreGrpc.TraceStoreImplBase {
     String outcome = "error";
     try {
       CallerContext.current().require(Scope.READ);
-      ReplayPlan plan = plans.current(request.getApp(), request.getManifestDigest()).plan();
+      ReplayPlan plan =
+          plans
+              .current(
+                  request.getApp(),
+                  request.getManifestDigest(),
+                  java.util.Optional.of(request.getImageReference()))
+              .plan();
       outcome = "ok";
       responses.onNext(plan);
       responses.onCompleted();

@@ -7,8 +7,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The current plan of each image, kept in memory so that a plan fetch costs no database round trip:
- * replaced when this instance computes a new version, re-read after {@code
- * tracestore.plan.cache-ttl} otherwise.
+ * replaced when this instance computes a new version; after {@code tracestore.plan.cache-ttl} the
+ * database is asked for the current version number and the plan is re-read only if it changed.
  */
 @Component
 class PlanCache {
@@ -29,6 +29,12 @@ class PlanCache {
       return Optional.empty();
     }
     return Optional.of(entry.plan());
+  }
+
+  /** The cached plan even when its time is up (to check its version cheaply), if any. */
+  Optional<StoredPlan> expired(String app, String manifestDigest) {
+    Entry entry = entries.get(new Key(app, manifestDigest));
+    return entry == null ? Optional.empty() : Optional.of(entry.plan());
   }
 
   /** Caches {@code plan} unless a newer version is cached already. */

@@ -22,6 +22,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recomputeOnStart on start-up, recompute plans of images whose traces changed after their
  *     last plan (e.g. the store stopped before a recomputation ran)
  * @param rankingParallelism threads one large ranking may use; 0 for the number of processors
+ * @param recomputeDelay how long a recomputation waits after the first change so that a burst of
+ *     uploads is ranked once (a busy image also waits as long as its previous run took)
+ * @param handOverBytes profiles of newly uploaded traces kept in memory until their image is
+ *     recomputed, at most this many bytes (beyond that they are read back from the database)
  */
 @ConfigurationProperties("tracestore.plan")
 public record PlanProperties(
@@ -33,7 +37,9 @@ public record PlanProperties(
     @DefaultValue("5s") Duration cacheTtl,
     @DefaultValue("64") int cachedImages,
     @DefaultValue("true") boolean recomputeOnStart,
-    @DefaultValue("0") int rankingParallelism) {
+    @DefaultValue("0") int rankingParallelism,
+    @DefaultValue("500ms") Duration recomputeDelay,
+    @DefaultValue("64MB") org.springframework.util.unit.DataSize handOverBytes) {
 
   public PlanProperties {
     if (recomputeThreads < 1) {
@@ -47,6 +53,10 @@ public record PlanProperties(
     if (rankingParallelism < 0) {
       throw new IllegalArgumentException(
           "tracestore.plan.ranking-parallelism must not be negative, got " + rankingParallelism);
+    }
+    if (recomputeDelay.isNegative()) {
+      throw new IllegalArgumentException(
+          "tracestore.plan.recompute-delay must not be negative, got " + recomputeDelay);
     }
     if (cachedImages < 0) {
       throw new IllegalArgumentException(

@@ -1,18 +1,18 @@
 package dev.tracefetch.store.plan;
 
 import dev.tracefetch.store.trace.ImageTracesChanged;
+import dev.tracefetch.store.trace.StoredProfile;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,10 +28,13 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * Recomputes plans in the background after the traces of an image change, so uploads return at once
  * and plan reads keep getting the previous version until the new one is stored.
  *
- * <p>Changes coalesce: while a recomputation of an image is waiting to start, further changes of
- * that image add nothing (the waiting run will read them); once it has started, one more run is
- * queued. Runs of one image never overlap. {@link #awaitIdle} lets tests and tools wait until every
- * change so far is reflected in a plan.
+ * <p>Changes coalesce: a run starts {@code tracestore.plan.recompute-delay} after the first change
+ * (or after as long as the image's previous run took, if that was longer, so that re-ranking a busy
+ * image takes at most about half a core); while it waits, further changes of that image add nothing
+ * (the waiting run will read them); once it has started, one more run is queued. Runs of one image
+ * never overlap. The profile of an added trace is handed to {@link PlanService} in memory so the
+ * run need not read it back. {@link #awaitIdle} lets tests and tools wait until every change so far
+ * is reflected in a plan.
  */
 @Component
 public class PlanRecomputer implements DisposableBean {
@@ -39,8 +42,11 @@ public class PlanRecomputer implements DisposableBean {
 
   private final LongConsumer recompute;
   private final Supplier<List<Long>> stalePlans;
+  private final BiConsumer<Long, StoredProfile> handOver;
   private final boolean recomputeOnStart;
-  private final ExecutorService executor;
+  private final long delayNanos;
+  private final ScheduledThreadPoolExecutor executor;
+  private final Map<Long, Long> lastRunNanos = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private final Set<Long> waiting = new HashSet<>();
   private final Map<Long, Object> imageLocks = new ConcurrentHashMap<>();
@@ -51,36 +57,54 @@ public class PlanRecomputer implements DisposableBean {
     this(
         plans::recompute,
         plans::stalePlans,
+        plans::handOver,
         properties.recomputeThreads(),
-        properties.recomputeOnStart());
+        properties.recomputeOnStart(),
+        properties.recomputeDelay());
   }
 
-  /** For tests: any recomputation function. */
+  /** For tests: any recomputation function, no delay. */
   PlanRecomputer(
       LongConsumer recompute,
       Supplier<List<Long>> stalePlans,
       int threadCount,
       boolean recomputeOnStart) {
+    this(
+        recompute,
+        stalePlans,
+        (image, profile) -> {},
+        threadCount,
+        recomputeOnStart,
+        Duration.ZERO);
+  }
+
+  PlanRecomputer(
+      LongConsumer recompute,
+      Supplier<List<Long>> stalePlans,
+      BiConsumer<Long, StoredProfile> handOver,
+      int threadCount,
+      boolean recomputeOnStart,
+      Duration delay) {
     this.recompute = recompute;
     this.stalePlans = stalePlans;
+    this.handOver = handOver;
     this.recomputeOnStart = recomputeOnStart;
+    this.delayNanos = delay.toNanos();
     AtomicInteger threads = new AtomicInteger();
     this.executor =
-        new ThreadPoolExecutor(
+        new ScheduledThreadPoolExecutor(
             threadCount,
-            threadCount,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "plan-recompute-" + threads.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
+    this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(true);
   }
 
   @TransactionalEventListener
   public void onTracesChanged(ImageTracesChanged event) {
+    event.added().ifPresent(profile -> handOver.accept(event.imageId(), profile));
     schedule(event.imageId());
   }
 
@@ -104,8 +128,9 @@ public class PlanRecomputer implements DisposableBean {
       }
       outstanding++;
     }
+    long delay = Math.max(delayNanos, lastRunNanos.getOrDefault(imageId, 0L));
     try {
-      executor.execute(() -> run(imageId));
+      executor.schedule(() -> run(imageId), delay, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       log.warn("plan recomputation not scheduled (shutting down) imageId={}", imageId);
       finished(imageId, true);
@@ -118,7 +143,9 @@ public class PlanRecomputer implements DisposableBean {
         synchronized (lock) {
           waiting.remove(imageId);
         }
+        long started = System.nanoTime();
         recompute.accept(imageId);
+        lastRunNanos.put(imageId, System.nanoTime() - started);
       }
     } catch (RuntimeException e) {
       log.warn("plan recomputation failed imageId={}", imageId, e);

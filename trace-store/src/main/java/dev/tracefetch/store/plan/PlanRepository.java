@@ -1,5 +1,6 @@
 package dev.tracefetch.store.plan;
 
+import dev.tracefetch.store.catalog.ImageRef;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -95,6 +96,38 @@ class PlanRepository {
             return ranking.size();
           }
         });
+  }
+
+  /**
+   * The newest image of {@code app} other than {@code exceptDigest} that has traces and a plan: the
+   * source of a cross-image plan.
+   */
+  Optional<ImageRef> newestOtherImageWithPlan(String app, String exceptDigest) {
+    return jdbc.sql(
+            """
+            SELECT i.id, a.name, i.manifest_digest, i.image_reference
+              FROM images i
+              JOIN apps a ON a.id = i.app_id
+             WHERE a.name = :app AND i.manifest_digest <> :digest
+               AND EXISTS (SELECT 1 FROM traces t WHERE t.image_id = i.id)
+               AND EXISTS (SELECT 1 FROM plans p WHERE p.image_id = i.id)
+             ORDER BY i.created_at DESC, i.id DESC
+             LIMIT 1
+            """)
+        .param("app", app)
+        .param("digest", exceptDigest)
+        .query(
+            (rs, n) ->
+                new ImageRef(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+        .optional();
+  }
+
+  /** The current version number of the image's plan, without its bytes. */
+  Optional<Long> latestVersion(long imageId) {
+    return jdbc.sql("SELECT version FROM plans WHERE image_id = :id ORDER BY version DESC LIMIT 1")
+        .param("id", imageId)
+        .query(Long.class)
+        .optional();
   }
 
   Optional<PlanRow> latest(long imageId) {

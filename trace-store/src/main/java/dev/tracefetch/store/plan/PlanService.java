@@ -17,6 +17,7 @@ import dev.tracefetch.store.catalog.CatalogRepository;
 import dev.tracefetch.store.catalog.ImageRef;
 import dev.tracefetch.store.error.NotFoundException;
 import dev.tracefetch.store.trace.StoredProfile;
+import dev.tracefetch.store.trace.TraceMetadata;
 import dev.tracefetch.store.trace.TraceRepository;
 import java.io.IOException;
 import java.time.Clock;
@@ -58,6 +59,8 @@ public class PlanService {
   private final PlanMetrics metrics;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final HandedOverProfiles handedOver;
+  private final CrossImagePlans crossImage;
 
   public PlanService(
       Catalog catalog,
@@ -70,7 +73,8 @@ public class PlanService {
       PlanProperties properties,
       PlanMetrics metrics,
       TransactionTemplate tx,
-      Clock clock) {
+      Clock clock,
+      CrossImagePlans crossImage) {
     this.catalog = catalog;
     this.catalogRepository = catalogRepository;
     this.traces = traces;
@@ -82,6 +86,13 @@ public class PlanService {
     this.metrics = metrics;
     this.tx = tx;
     this.clock = clock;
+    this.handedOver = new HandedOverProfiles(properties.handOverBytes().toBytes());
+    this.crossImage = crossImage;
+  }
+
+  /** Keeps the profile of a trace just added to the image for its next recomputation. */
+  void handOver(long imageId, StoredProfile profile) {
+    handedOver.offer(imageId, profile);
   }
 
   /**
@@ -93,6 +104,14 @@ public class PlanService {
     Optional<StoredPlan> cached = cache.get(app, manifestDigest);
     if (cached.isPresent()) {
       return cached.get();
+    }
+    Optional<StoredPlan> expired = cache.expired(app, manifestDigest);
+    if (expired.isPresent()) {
+      StoredPlan plan = expired.get();
+      if (plans.latestVersion(plan.imageId()).orElse(-1L) == plan.version()) {
+        cache.put(plan); // still current: keep serving it for another ttl
+        return plan;
+      }
     }
     ImageRef image = catalog.image(app, manifestDigest);
     PlanRepository.PlanRow row =
@@ -109,6 +128,29 @@ public class PlanService {
     StoredPlan plan = toStoredPlan(row);
     cache.put(plan);
     return plan;
+  }
+
+  /**
+   * The plan for image {@code manifestDigest} of {@code app}: its own when traces of it were merged
+   * into one, else, when {@code imageReference} says where the image is, the plan of the app's
+   * newest other image mapped onto it (see {@link CrossImagePlans}).
+   *
+   * @throws NotFoundException no own plan and nothing to map from (or no reference given)
+   */
+  public StoredPlan current(String app, String manifestDigest, Optional<String> imageReference) {
+    if (imageReference.isEmpty() || imageReference.get().isBlank()) {
+      return current(app, manifestDigest);
+    }
+    TraceMetadata.checkDigest(manifestDigest);
+    try {
+      StoredPlan own = current(app, manifestDigest);
+      if (own.plan().getProvenance().getTracesCount() > 0) {
+        return own;
+      }
+    } catch (NotFoundException e) {
+      // No traces of this image yet: carry a plan over from another image.
+    }
+    return crossImage.plan(app, manifestDigest, imageReference.get().strip(), this::current);
   }
 
   /** Images whose plans missed a change of their traces. */
@@ -197,13 +239,22 @@ public class PlanService {
     }
     Map<String, String> leftOut = new HashMap<>(previous.leftOut());
     leftOut.keySet().retainAll(current);
+    Map<UUID, byte[]> inMemory = handedOver.take(imageId);
+    List<StoredProfile> added = new ArrayList<>();
     List<UUID> missing = new ArrayList<>();
     for (String id : current) {
       if (ranked.profile(id).isEmpty() && !leftOut.containsKey(id)) {
-        missing.add(UUID.fromString(id));
+        UUID uuid = UUID.fromString(id);
+        byte[] bytes = inMemory.get(uuid);
+        if (bytes != null) {
+          added.add(new StoredProfile(uuid, bytes));
+        } else {
+          missing.add(uuid);
+        }
       }
     }
-    for (StoredProfile stored : traces.profiles(imageId, missing)) {
+    added.addAll(traces.profiles(imageId, missing));
+    for (StoredProfile stored : added) {
       String id = stored.id().toString();
       try {
         ranked = ranked.plus(TraceProfileCodec.decode(stored.bytes(), ranked.catalog()));

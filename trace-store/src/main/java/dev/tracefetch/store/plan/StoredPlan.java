@@ -3,8 +3,12 @@ package dev.tracefetch.store.plan;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.tracefetch.api.v1.ReplayPlan;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.springframework.core.io.AbstractResource;
+import org.springframework.core.io.Resource;
 
 /**
  * One version of the replay plan of an image, ready to serve in both wire forms: the replay file
@@ -16,6 +20,7 @@ public final class StoredPlan {
   private final Instant createdAt;
   private final ReplayPlan plan;
   private final byte[] fileBytes;
+  private final Resource fileResource;
   private volatile byte[] json;
 
   public StoredPlan(
@@ -25,6 +30,48 @@ public final class StoredPlan {
     this.createdAt = createdAt;
     this.plan = plan;
     this.fileBytes = fileBytes.clone();
+    this.fileResource = new SharedBytes(this.fileBytes, "replay plan version " + version);
+  }
+
+  /** Streams a shared array; never hands the array itself out. */
+  private static final class SharedBytes extends AbstractResource {
+    private final byte[] bytes;
+    private final String description;
+
+    SharedBytes(byte[] bytes, String description) {
+      this.bytes = bytes;
+      this.description = description;
+    }
+
+    @Override
+    public InputStream getInputStream() {
+      return new ByteArrayInputStream(bytes);
+    }
+
+    @Override
+    public long contentLength() {
+      return bytes.length;
+    }
+
+    @Override
+    public boolean exists() {
+      return true;
+    }
+
+    @Override
+    public String getDescription() {
+      return description;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(this);
+    }
   }
 
   public long imageId() {
@@ -49,6 +96,29 @@ public final class StoredPlan {
 
   public String manifestDigest() {
     return plan.getManifestDigest();
+  }
+
+  /**
+   * The plan as a replay file, as a resource that streams the one stored array: serving a cached
+   * plan copies nothing (the array itself is never handed out).
+   */
+  public Resource fileResource() {
+    return fileResource;
+  }
+
+  /**
+   * Strong ETag of one wire form of this version: {@code "v<version>-<format>"}, or for a plan
+   * mapped from another image {@code "v<version>-from-<source digest prefix>-<format>"}.
+   */
+  public String etag(String format) {
+    String source = plan.getProvenance().getSourceManifestDigest();
+    String from =
+        source.isEmpty() || source.equals(plan.getManifestDigest())
+            ? ""
+            : "-from-"
+                + source.substring(
+                    source.indexOf(':') + 1, Math.min(source.length(), source.indexOf(':') + 17));
+    return "\"v" + version + from + "-" + format + "\"";
   }
 
   /** The plan as a replay file (header + zstd protobuf); a fresh copy. */

@@ -1,8 +1,6 @@
 package dev.tracefetch.store.trace;
 
 import dev.tracefetch.api.files.ContentDigest;
-import dev.tracefetch.api.v1.AccessEvent;
-import dev.tracefetch.api.v1.ChunkRef;
 import dev.tracefetch.api.v1.RecordingContext;
 import dev.tracefetch.api.v1.Trace;
 import dev.tracefetch.store.error.InvalidInputException;
@@ -13,9 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * What the store keeps about a trace besides its file: the columns that list, rank and route it.
- * Built by {@link #of}, which also rejects traces that are well-formed protobuf but make no sense
- * (no app, a bad digest, events pointing at files or layers that do not exist), so that nothing
- * downstream has to defend against them.
+ * Built from a {@link ScannedTrace}, which also rejects traces that are well-formed protobuf but
+ * make no sense (no app, a bad digest, events pointing at files or layers that do not exist), so
+ * that nothing downstream has to defend against them.
  */
 public record TraceMetadata(
     String app,
@@ -42,23 +40,39 @@ public record TraceMetadata(
 
   private static final int MAX_TEXT = 1024;
 
+  /** The metadata of a decoded trace, checked as an upload is (see {@link ScannedTrace}). */
   public static TraceMetadata of(Trace trace, byte[] fileBytes) {
-    checkApp(trace.getApp());
-    checkDigest(trace.getManifestDigest());
-    checkText("image_reference", trace.getImageReference());
-    RecordingContext context = trace.getContext();
+    return ScannedTrace.scan(trace).metadata(fileBytes);
+  }
+
+  /** Checks the header fields; what an upload's trace must satisfy besides its events. */
+  static void checkHeader(
+      String app, String manifestDigest, String imageReference, RecordingContext.Builder context) {
+    checkApp(app);
+    checkDigest(manifestDigest);
+    checkText("image_reference", imageReference);
     checkText("context.host", context.getHost());
     checkText("context.mode", context.getMode());
-    checkEvents(trace);
+  }
+
+  /** The metadata from checked header fields (see {@link #checkHeader}). */
+  static TraceMetadata of(
+      String app,
+      String imageReference,
+      String manifestDigest,
+      RecordingContext.Builder context,
+      int fileCount,
+      long eventCount,
+      byte[] fileBytes) {
     long startMicros = context.getStartWallTimeUnixMicros();
     return new TraceMetadata(
-        trace.getApp(),
-        trace.getImageReference(),
-        trace.getManifestDigest(),
+        app,
+        imageReference,
+        manifestDigest,
         ContentDigest.of(fileBytes),
         fileBytes.length,
-        trace.getEventsCount(),
-        trace.getFilesCount(),
+        eventCount,
+        fileCount,
         context.getReadiness().getReached(),
         context.getIncomplete(),
         context.getDroppedEvents(),
@@ -101,55 +115,6 @@ public record TraceMetadata(
     if (value.indexOf('\u0000') >= 0) {
       throw new InvalidInputException(
           "Invalid trace", "trace field " + field + " contains a NUL character");
-    }
-  }
-
-  private static void checkEvents(Trace trace) {
-    int files = trace.getFilesCount();
-    int layers = trace.getLayersCount();
-    for (int f = 0; f < files; f++) {
-      int layer = trace.getFiles(f).getLayerIndex();
-      if (layer < 0 || (layers > 0 && layer >= layers)) {
-        throw new InvalidInputException(
-            "Invalid trace",
-            "file " + f + " is in layer " + layer + " but the trace lists " + layers + " layers");
-      }
-    }
-    for (int e = 0; e < trace.getEventsCount(); e++) {
-      AccessEvent event = trace.getEvents(e);
-      if (event.getFileIndex() < 0 || event.getFileIndex() >= files) {
-        throw new InvalidInputException(
-            "Invalid trace",
-            "event "
-                + e
-                + " refers to file "
-                + event.getFileIndex()
-                + " but the trace has "
-                + files
-                + " files");
-      }
-      if (event.getTimeOffsetMicros() < 0 || event.getOffset() < 0 || event.getLength() < 0) {
-        throw new InvalidInputException(
-            "Invalid trace", "event " + e + " has a negative time offset, offset or length");
-      }
-      for (ChunkRef chunk : event.getChunksList()) {
-        if (chunk.getLayerIndex() < 0 || chunk.getLayerIndex() >= layers) {
-          throw new InvalidInputException(
-              "Invalid trace",
-              "event "
-                  + e
-                  + " reads a chunk of layer "
-                  + chunk.getLayerIndex()
-                  + " but the trace lists "
-                  + layers
-                  + " layers");
-        }
-        if (chunk.getCompressedOffset() < 0 || chunk.getCompressedLength() <= 0) {
-          throw new InvalidInputException(
-              "Invalid trace",
-              "event " + e + " reads a chunk with a negative offset or non-positive length");
-        }
-      }
     }
   }
 }

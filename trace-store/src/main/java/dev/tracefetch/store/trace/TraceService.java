@@ -1,12 +1,9 @@
 package dev.tracefetch.store.trace;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tracefetch.api.files.FileFormatException;
 import dev.tracefetch.api.files.ReadLimits;
 import dev.tracefetch.api.files.TraceFiles;
-import dev.tracefetch.api.v1.Trace;
-import dev.tracefetch.planner.InvalidTraceException;
-import dev.tracefetch.planner.TraceProfile;
-import dev.tracefetch.planner.TraceProfileCodec;
 import dev.tracefetch.store.auth.Caller;
 import dev.tracefetch.store.auth.Scope;
 import dev.tracefetch.store.catalog.Catalog;
@@ -97,10 +94,10 @@ public class TraceService {
       metrics.rejected(UploadMetrics.Rejection.TOO_LARGE);
       throw new TooLargeException(limits.maxBytes());
     }
-    Trace trace = parse(file);
+    ScannedTrace scanned = scan(file);
     TraceMetadata meta;
     try {
-      meta = TraceMetadata.of(trace, file);
+      meta = scanned.metadata(file);
     } catch (InvalidInputException e) {
       metrics.rejected(UploadMetrics.Rejection.INVALID);
       throw e;
@@ -113,7 +110,7 @@ public class TraceService {
     }
     Instant uploadedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
     UUID id = UUID.randomUUID();
-    byte[] profile = profile(id, trace, uploadedAt);
+    byte[] profile = profile(scanned, id, uploadedAt);
     UploadOutcome outcome = tx.execute(status -> store(id, meta, file, profile, uploadedAt));
     metrics.accepted(outcome.duplicate(), file.length, System.nanoTime() - started);
     log.info(
@@ -132,14 +129,12 @@ public class TraceService {
    * The ranking profile of the trace, extracted once here so that re-ranking never decodes trace
    * files; a trace whose chunk references contradict each other is refused.
    */
-  private byte[] profile(UUID id, Trace trace, Instant uploadedAt) {
+  private byte[] profile(ScannedTrace scanned, UUID id, Instant uploadedAt) {
     try {
-      return TraceProfileCodec.encode(
-          TraceProfile.of(
-              id.toString(), trace, ChronoUnit.MICROS.between(Instant.EPOCH, uploadedAt)));
-    } catch (InvalidTraceException e) {
+      return scanned.profile(id.toString(), ChronoUnit.MICROS.between(Instant.EPOCH, uploadedAt));
+    } catch (InvalidInputException e) {
       metrics.rejected(UploadMetrics.Rejection.INVALID);
-      throw new InvalidInputException("Invalid trace", e.getMessage(), e);
+      throw e;
     }
   }
 
@@ -149,7 +144,7 @@ public class TraceService {
     long imageId =
         catalogRepository.ensureImage(appId, meta.manifestDigest(), meta.imageReference());
     if (traces.insertIfAbsent(id, imageId, meta, file, profile, uploadedAt)) {
-      events.publishEvent(new ImageTracesChanged(imageId));
+      events.publishEvent(ImageTracesChanged.added(imageId, new StoredProfile(id, profile)));
       return new UploadOutcome(id, meta.contentDigest(), false, meta.app(), meta.manifestDigest());
     }
     UUID existing =
@@ -165,9 +160,16 @@ public class TraceService {
         existing, meta.contentDigest(), true, meta.app(), meta.manifestDigest());
   }
 
-  private Trace parse(byte[] file) {
+  /** Reads the envelope and scans the payload; no message tree is built. */
+  private ScannedTrace scan(byte[] file) {
     try {
-      return TraceFiles.read(file, new ReadLimits(limits.maxPayloadSize().toBytes()));
+      byte[] payload =
+          TraceFiles.readPayload(file, new ReadLimits(limits.maxPayloadSize().toBytes()));
+      try {
+        return ScannedTrace.scan(payload);
+      } catch (InvalidProtocolBufferException e) {
+        throw new FileFormatException("corrupt trace payload: " + e.getMessage(), e);
+      }
     } catch (FileFormatException e) {
       metrics.rejected(UploadMetrics.Rejection.MALFORMED);
       throw new InvalidInputException("Unreadable trace file", e.getMessage(), e);
@@ -199,7 +201,7 @@ public class TraceService {
         tx.execute(
             status -> {
               Optional<Long> deleted = traces.delete(uuid);
-              deleted.ifPresent(image -> events.publishEvent(new ImageTracesChanged(image)));
+              deleted.ifPresent(image -> events.publishEvent(ImageTracesChanged.removed(image)));
               return deleted;
             });
     if (imageId.isEmpty()) {

@@ -44,6 +44,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
           case TOO_LARGE -> HttpStatus.PAYLOAD_TOO_LARGE;
           case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
           case PERMISSION_DENIED -> HttpStatus.FORBIDDEN;
+          case UPSTREAM_FAILED -> HttpStatus.BAD_GATEWAY;
         };
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
     problem.setTitle(e.title());

@@ -8,7 +8,18 @@ import org.junit.jupiter.api.Test;
 
 class ImageStatesTest {
   private static PlanProperties capacity(int images) {
-    return new PlanProperties(20, 0.75, 0.5, 1, 10, Duration.ofSeconds(5), images, true, 0);
+    return new PlanProperties(
+        20,
+        0.75,
+        0.5,
+        1,
+        10,
+        Duration.ofSeconds(5),
+        images,
+        true,
+        0,
+        Duration.ZERO,
+        org.springframework.util.unit.DataSize.ofMegabytes(1));
   }
 
   private static ImageState state(String leftOutId) {

@@ -1,0 +1,220 @@
+package dev.tracefetch.planner;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds the stored form of a trace profile ({@link TraceProfileCodec}) straight from the chunk
+ * references a parser meets while scanning a trace file, without a {@code Trace} message tree and
+ * without a {@link TraceProfile} in between.
+ *
+ * <p>Why it exists: decoding a 20,000-event trace into messages, extracting its profile and
+ * encoding that again cost about 30 ms of CPU per upload, most of it spent creating and re-parsing
+ * one digest string per chunk. Here a chunk digest stays a slice of the parser's buffer until it is
+ * written (as 32 raw bytes for {@code sha256:<hex>}). The result is byte for byte what {@code
+ * TraceProfileCodec.encode(TraceProfile.of(trace))} gives, and it refuses the same traces with the
+ * same messages.
+ *
+ * <p>Not thread-safe; one instance per trace.
+ */
+public final class ProfileExtractor {
+  private final String traceId;
+  private final int layerCount;
+  private final byte[] buffer;
+  private long[] keys;
+  private int[] times;
+  private int[] lengths;
+  private int[] events;
+  private int[] digestOffsets; // -1: no digest
+  private int[] digestLengths;
+  private int size;
+
+  /**
+   * @param traceId the store's id for the trace (in messages and in the profile)
+   * @param layerCount layers the trace lists (0: unknown, not checked)
+   * @param buffer the bytes digest slices passed to {@link #add} point into
+   * @param expectedReferences a capacity hint
+   */
+  public ProfileExtractor(String traceId, int layerCount, byte[] buffer, int expectedReferences) {
+    TraceProfile.requireId(traceId);
+    this.traceId = traceId;
+    this.layerCount = layerCount;
+    this.buffer = Objects.requireNonNull(buffer, "buffer");
+    int capacity = Math.max(16, expectedReferences);
+    keys = new long[capacity];
+    times = new int[capacity];
+    lengths = new int[capacity];
+    events = new int[capacity];
+    digestOffsets = new int[capacity];
+    digestLengths = new int[capacity];
+  }
+
+  /**
+   * Adds the chunk reference number {@code chunk} of event number {@code event}, in trace order.
+   *
+   * @param digestOffset where the chunk digest's UTF-8 bytes start in the buffer
+   * @param digestLength their length; 0 when the trace gives no digest
+   * @throws InvalidTraceException when the reference is malformed (as {@link TraceProfile#of})
+   */
+  public void add(
+      int event,
+      int chunk,
+      long timeMicros,
+      int layer,
+      long offset,
+      long length,
+      int digestOffset,
+      int digestLength)
+      throws InvalidTraceException {
+    if (timeMicros < 0) {
+      throw TraceProfile.invalid(
+          traceId, event, chunk, "time_offset_micros is negative: " + timeMicros);
+    }
+    if (layerCount > 0 && layer >= layerCount) {
+      throw TraceProfile.invalid(
+          traceId,
+          event,
+          chunk,
+          "layer_index " + layer + " is outside the image's " + layerCount + " layers");
+    }
+    if (length <= 0 || length > Integer.MAX_VALUE) {
+      throw TraceProfile.invalid(
+          traceId, event, chunk, "compressed_length " + length + " is not in [1, 2^31)");
+    }
+    if (layer < 0
+        || layer > ChunkKeys.MAX_LAYER_INDEX
+        || offset < 0
+        || offset > ChunkKeys.MAX_OFFSET) {
+      throw TraceProfile.invalid(
+          traceId,
+          event,
+          chunk,
+          "layer_index " + layer + " / compressed_offset " + offset + " out of range");
+    }
+    if (digestOffset < 0 || digestLength < 0 || digestOffset + digestLength > buffer.length) {
+      throw new IllegalArgumentException(
+          "digest slice [" + digestOffset + ", +" + digestLength + ") outside the buffer");
+    }
+    if (size == keys.length) {
+      grow();
+    }
+    keys[size] = ChunkKeys.of(layer, offset);
+    times[size] = (int) Math.min(timeMicros, Integer.MAX_VALUE);
+    lengths[size] = (int) length;
+    events[size] = event;
+    digestOffsets[size] = digestLength == 0 ? -1 : digestOffset;
+    digestLengths[size] = digestLength;
+    size++;
+  }
+
+  private void grow() {
+    int capacity = keys.length * 2;
+    keys = Arrays.copyOf(keys, capacity);
+    times = Arrays.copyOf(times, capacity);
+    lengths = Arrays.copyOf(lengths, capacity);
+    events = Arrays.copyOf(events, capacity);
+    digestOffsets = Arrays.copyOf(digestOffsets, capacity);
+    digestLengths = Arrays.copyOf(digestLengths, capacity);
+  }
+
+  /** Chunk references added so far. */
+  public int referenceCount() {
+    return size;
+  }
+
+  /**
+   * Folds the references into distinct chunks and encodes the profile.
+   *
+   * @throws InvalidTraceException when two references to one chunk disagree about its length or
+   *     digest (as {@link TraceProfile#of})
+   */
+  public byte[] encode(
+      String app, String manifestDigest, List<String> layerDigests, TraceFacts facts)
+      throws InvalidTraceException {
+    Objects.requireNonNull(app, "app");
+    Objects.requireNonNull(manifestDigest, "manifestDigest");
+    Objects.requireNonNull(facts, "facts");
+    int[] positions = new int[size];
+    long[] distinct = TraceProfile.sortedPositions(Arrays.copyOf(keys, size), positions);
+    int n = distinct.length;
+    int[] firstAccess = new int[n];
+    Arrays.fill(firstAccess, Integer.MAX_VALUE);
+    int[] chunkLengths = new int[n];
+    int[] digestRef = new int[n];
+    Arrays.fill(digestRef, -1);
+    for (int r = 0; r < size; r++) {
+      int i = positions[r];
+      if (times[r] < firstAccess[i]) {
+        firstAccess[i] = times[r];
+      }
+      if (chunkLengths[i] == 0) {
+        chunkLengths[i] = lengths[r];
+      } else if (chunkLengths[i] != lengths[r]) {
+        throw new InvalidTraceException(
+            "trace "
+                + traceId
+                + ": event "
+                + events[r]
+                + " reads "
+                + ChunkKeys.describe(distinct[i])
+                + " with compressed_length "
+                + lengths[r]
+                + " but an earlier event says "
+                + chunkLengths[i]);
+      }
+      if (digestOffsets[r] >= 0) {
+        int known = digestRef[i];
+        if (known < 0) {
+          digestRef[i] = r;
+        } else if (!sameDigest(known, r)) {
+          throw new InvalidTraceException(
+              "trace "
+                  + traceId
+                  + ": event "
+                  + events[r]
+                  + " gives "
+                  + ChunkKeys.describe(distinct[i])
+                  + " chunk_digest "
+                  + digestText(r)
+                  + " but an earlier event says "
+                  + digestText(known));
+        }
+      }
+    }
+    int[] offsets = new int[n];
+    int[] digestLens = new int[n];
+    for (int i = 0; i < n; i++) {
+      int r = digestRef[i];
+      offsets[i] = r < 0 ? -1 : digestOffsets[r];
+      digestLens[i] = r < 0 ? 0 : digestLengths[r];
+    }
+    return TraceProfileCodec.encodeRaw(
+        traceId,
+        app,
+        manifestDigest,
+        layerDigests,
+        facts,
+        distinct,
+        firstAccess,
+        chunkLengths,
+        buffer,
+        offsets,
+        digestLens);
+  }
+
+  private boolean sameDigest(int a, int b) {
+    return Arrays.equals(
+        buffer,
+        digestOffsets[a],
+        digestOffsets[a] + digestLengths[a],
+        buffer,
+        digestOffsets[b],
+        digestOffsets[b] + digestLengths[b]);
+  }
+
+  private String digestText(int r) {
+    return new String(buffer, digestOffsets[r], digestLengths[r], StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.tracefetch.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.tracefetch.api.v1.AccessEvent;
+import dev.tracefetch.api.v1.ChunkRef;
+import dev.tracefetch.api.v1.LayerDescriptor;
+import dev.tracefetch.api.v1.Readiness;
+import dev.tracefetch.api.v1.RecordingContext;
+import dev.tracefetch.api.v1.Trace;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ProfileExtractorTest {
+
+  /** Feeds {@code trace} to an extractor the way a scanner would, digests as buffer slices. */
+  private static byte[] extract(String id, Trace trace, long received) throws Exception {
+    ByteArrayOutputStream digests = new ByteArrayOutputStream();
+    List<int[]> slices = new ArrayList<>();
+    for (AccessEvent event : trace.getEventsList()) {
+      for (ChunkRef ref : event.getChunksList()) {
+        byte[] d = ref.getChunkDigest().getBytes(StandardCharsets.UTF_8);
+        slices.add(new int[] {digests.size(), d.length});
+        digests.write(d);
+      }
+    }
+    byte[] buffer = digests.toByteArray();
+    ProfileExtractor extractor = new ProfileExtractor(id, trace.getLayersCount(), buffer, 4);
+    int r = 0;
+    for (int e = 0; e < trace.getEventsCount(); e++) {
+      AccessEvent event = trace.getEvents(e);
+      for (int c = 0; c < event.getChunksCount(); c++) {
+        ChunkRef ref = event.getChunks(c);
+        int[] slice = slices.get(r++);
+        extractor.add(
+            e,
+            c,
+            event.getTimeOffsetMicros(),
+            ref.getLayerIndex(),
+            ref.getCompressedOffset(),
+            ref.getCompressedLength(),
+            slice[0],
+            slice[1]);
+      }
+    }
+    assertThat(extractor.referenceCount()).isEqualTo(r);
+    List<String> layers = new ArrayList<>();
+    trace.getLayersList().forEach(l -> layers.add(l.getDigest()));
+    return extractor.encode(
+        trace.getApp(),
+        trace.getManifestDigest(),
+        layers,
+        TraceProfile.facts(id, trace.getContext(), trace.getEventsCount(), received));
+  }
+
+  private static Trace.Builder base() {
+    return Trace.newBuilder()
+        .setApp("web")
+        .setManifestDigest(Profiles.MANIFEST)
+        .addLayers(LayerDescriptor.newBuilder().setDigest(Profiles.LAYERS.get(0)))
+        .addLayers(LayerDescriptor.newBuilder().setDigest(Profiles.LAYERS.get(1)))
+        .setContext(
+            RecordingContext.newBuilder()
+                .setDroppedEvents(2)
+                .setReadiness(
+                    Readiness.newBuilder()
+                        .setKind(Readiness.Kind.TCP)
+                        .setReached(true)
+                        .setTimeToReadyMicros(900_000)));
+  }
+
+  private static ChunkRef ref(int layer, long offset, long length, String digest) {
+    return ChunkRef.newBuilder()
+        .setLayerIndex(layer)
+        .setCompressedOffset(offset)
+        .setCompressedLength(length)
+        .setChunkDigest(digest)
+        .build();
+  }
+
+  private static String digestOf(long offset) {
+    return switch ((int) (offset % 5)) {
+      case 0 -> "";
+      case 1 -> "sha512:" + Long.toHexString(offset); // kept verbatim
+      case 2 -> "sha256:" + String.format("%064X", offset); // upper case: kept verbatim
+      default -> "sha256:" + String.format("%064x", offset * 7919);
+    };
+  }
+
+  @Test
+  void writesExactlyWhatEncodingTheProfileOfTheDecodedTraceWrites() throws Exception {
+    Random random = new Random(7);
+    Trace.Builder trace = base();
+    for (int e = 0; e < 3_000; e++) {
+      AccessEvent.Builder event =
+          AccessEvent.newBuilder().setTimeOffsetMicros(random.nextInt(5_000_000));
+      int chunks = random.nextInt(3);
+      for (int c = 0; c < chunks; c++) {
+        int layer = random.nextInt(2);
+        long offset = random.nextInt(500) * 4096L;
+        event.addChunks(ref(layer, offset, 4096 + layer, digestOf(offset + layer)));
+      }
+      trace.addEvents(event);
+    }
+    Trace t = trace.build();
+
+    byte[] extracted = extract("t1", t, 123);
+
+    assertThat(extracted).isEqualTo(TraceProfileCodec.encode(TraceProfile.of("t1", t, 123)));
+    TraceProfile decoded = TraceProfileCodec.decode(extracted);
+    assertThat(decoded).isEqualTo(TraceProfile.of("t1", t, 123));
+    assertThat(decoded.chunkCount()).isGreaterThan(500);
+  }
+
+  @Test
+  void anEmptyTraceGivesAnEmptyProfile() throws Exception {
+    Trace t = base().build();
+    assertThat(extract("t0", t, 5))
+        .isEqualTo(TraceProfileCodec.encode(TraceProfile.of("t0", t, 5)));
+  }
+
+  @Test
+  void refusesWhatTheDecodedPathRefusesWithTheSameMessage() {
+    List<Trace> bad =
+        List.of(
+            base().addEvents(event(-1, ref(0, 0, 10, ""))).build(),
+            base().addEvents(event(1, ref(2, 0, 10, ""))).build(),
+            base().addEvents(event(1, ref(0, 0, 0, ""))).build(),
+            base().addEvents(event(1, ref(0, -4, 10, ""))).build(),
+            base()
+                .addEvents(event(1, ref(0, 64, 10, "")))
+                .addEvents(event(2, ref(1, 0, 5, ""), ref(0, 64, 11, "")))
+                .build(),
+            base()
+                .addEvents(event(1, ref(0, 64, 10, "sha256:x")))
+                .addEvents(event(2, ref(0, 64, 10, "sha256:y")))
+                .build());
+    for (Trace t : bad) {
+      Throwable expected = catchThrowable(() -> TraceProfile.of("t9", t, 0));
+      Throwable actual = catchThrowable(() -> extract("t9", t, 0));
+      assertThat(expected).isInstanceOf(InvalidTraceException.class);
+      assertThat(actual).isInstanceOf(InvalidTraceException.class);
+      assertThat(actual.getMessage()).isEqualTo(expected.getMessage());
+    }
+  }
+
+  private static AccessEvent event(long time, ChunkRef... refs) {
+    AccessEvent.Builder event = AccessEvent.newBuilder().setTimeOffsetMicros(time);
+    for (ChunkRef r : refs) {
+      event.addChunks(r);
+    }
+    return event.build();
+  }
+}

@@ -1,0 +1,372 @@
+package dev.tracefetch.store.trace;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tracefetch.api.v1.FileEntry;
+import dev.tracefetch.api.v1.LayerDescriptor;
+import dev.tracefetch.api.v1.RecordingContext;
+import dev.tracefetch.api.v1.Trace;
+import dev.tracefetch.planner.InvalidTraceException;
+import dev.tracefetch.planner.ProfileExtractor;
+import dev.tracefetch.planner.TraceProfile;
+import dev.tracefetch.store.error.InvalidInputException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A trace payload read field by field with {@link CodedInputStream}, keeping only what the store
+ * needs: the header fields, the file table's layer indexes, and per event its time, file and chunk
+ * references (chunk digests as slices of the payload).
+ *
+ * <p>Why it exists: building the {@link Trace} message tree of a 20,000-event trace, extracting the
+ * ranking profile from it and encoding that again was most of the CPU an upload cost. Scanning the
+ * payload once and handing the chunk references to a {@link ProfileExtractor} does the same work
+ * without the tree. It accepts exactly the payloads {@code Trace.parser()} accepts (unknown fields
+ * skipped, repeated messages merged, strings checked for UTF-8), and {@link #metadata} / {@link
+ * #profile} refuse the same traces with the same messages as the message-based checks did.
+ */
+final class ScannedTrace {
+  private static final ExtensionRegistryLite NO_EXTENSIONS =
+      ExtensionRegistryLite.getEmptyRegistry();
+
+  // Trace field tags (field number << 3 | wire type).
+  private static final int APP = 10;
+  private static final int IMAGE_REFERENCE = 18;
+  private static final int MANIFEST_DIGEST = 26;
+  private static final int LAYERS = 34;
+  private static final int CONTEXT = 42;
+  private static final int FILES = 50;
+  private static final int EVENTS = 58;
+  // AccessEvent
+  private static final int EVENT_TIME = 8;
+  private static final int EVENT_KIND = 16;
+  private static final int EVENT_FILE = 24;
+  private static final int EVENT_OFFSET = 32;
+  private static final int EVENT_LENGTH = 40;
+  private static final int EVENT_CHUNKS = 50;
+  private static final int EVENT_PID = 56;
+  private static final int EVENT_COMM = 66;
+  // ChunkRef
+  private static final int CHUNK_LAYER = 8;
+  private static final int CHUNK_OFFSET = 16;
+  private static final int CHUNK_LENGTH = 24;
+  private static final int CHUNK_DIGEST = 34;
+
+  private final byte[] payload;
+  private String app = "";
+  private String imageReference = "";
+  private String manifestDigest = "";
+  private final List<String> layerDigests = new ArrayList<>();
+  private final RecordingContext.Builder context = RecordingContext.newBuilder();
+  private int[] fileLayers = new int[64];
+  private int fileCount;
+  // Per event.
+  private long[] eventTimes;
+  private int[] eventFiles;
+  private boolean[] eventNegative; // negative offset or length
+  private int eventCount;
+  // Per chunk reference, in trace order.
+  private int[] refEvents;
+  private int[] refChunks;
+  private int[] refLayers;
+  private long[] refOffsets;
+  private long[] refLengths;
+  private int[] refDigestOffsets;
+  private int[] refDigestLengths;
+  private int refCount;
+
+  private ScannedTrace(byte[] payload) {
+    this.payload = payload;
+    int events = Math.max(16, payload.length / 96);
+    eventTimes = new long[events];
+    eventFiles = new int[events];
+    eventNegative = new boolean[events];
+    refEvents = new int[events];
+    refChunks = new int[events];
+    refLayers = new int[events];
+    refOffsets = new long[events];
+    refLengths = new long[events];
+    refDigestOffsets = new int[events];
+    refDigestLengths = new int[events];
+  }
+
+  /**
+   * Scans a decompressed trace payload.
+   *
+   * @throws InvalidProtocolBufferException when it is not a valid {@code Trace} message
+   */
+  static ScannedTrace scan(byte[] payload) throws InvalidProtocolBufferException {
+    ScannedTrace scanned = new ScannedTrace(payload);
+    CodedInputStream in = CodedInputStream.newInstance(payload);
+    in.setSizeLimit(payload.length);
+    try {
+      scanned.readTrace(in);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (java.io.IOException e) {
+      // An array-backed stream reports every problem as InvalidProtocolBufferException.
+      throw new InvalidProtocolBufferException(e);
+    }
+    return scanned;
+  }
+
+  /** Scans a decoded trace (for tests and tools that hold messages). */
+  static ScannedTrace scan(Trace trace) {
+    try {
+      return scan(trace.toByteArray());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a serialised message must parse", e);
+    }
+  }
+
+  private void readTrace(CodedInputStream in) throws java.io.IOException {
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case APP -> app = in.readStringRequireUtf8();
+        case IMAGE_REFERENCE -> imageReference = in.readStringRequireUtf8();
+        case MANIFEST_DIGEST -> manifestDigest = in.readStringRequireUtf8();
+        case LAYERS ->
+            layerDigests.add(in.readMessage(LayerDescriptor.parser(), NO_EXTENSIONS).getDigest());
+        case CONTEXT -> in.readMessage(context, NO_EXTENSIONS);
+        case FILES -> addFile(in.readMessage(FileEntry.parser(), NO_EXTENSIONS).getLayerIndex());
+        case EVENTS -> readEvent(in);
+        default -> skip(in, tag);
+      }
+    }
+  }
+
+  private static void skip(CodedInputStream in, int tag) throws java.io.IOException {
+    if (!in.skipField(tag)) {
+      throw new InvalidProtocolBufferException(
+          "Protocol message end-group tag did not match expected tag.");
+    }
+  }
+
+  private void addFile(int layer) {
+    if (fileCount == fileLayers.length) {
+      fileLayers = Arrays.copyOf(fileLayers, fileCount * 2);
+    }
+    fileLayers[fileCount++] = layer;
+  }
+
+  private void readEvent(CodedInputStream in) throws java.io.IOException {
+    int length = in.readRawVarint32();
+    int limit = in.pushLimit(length);
+    int e = eventCount;
+    if (e == eventTimes.length) {
+      int capacity = e * 2;
+      eventTimes = Arrays.copyOf(eventTimes, capacity);
+      eventFiles = Arrays.copyOf(eventFiles, capacity);
+      eventNegative = Arrays.copyOf(eventNegative, capacity);
+    }
+    long time = 0;
+    int file = 0;
+    long offset = 0;
+    long readLength = 0;
+    int chunks = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case EVENT_TIME -> time = in.readInt64();
+        case EVENT_KIND -> in.readEnum();
+        case EVENT_FILE -> file = in.readInt32();
+        case EVENT_OFFSET -> offset = in.readInt64();
+        case EVENT_LENGTH -> readLength = in.readInt64();
+        case EVENT_CHUNKS -> readChunk(in, e, chunks++);
+        case EVENT_PID -> in.readInt32();
+        case EVENT_COMM -> skipUtf8(in);
+        default -> skip(in, tag);
+      }
+    }
+    in.checkLastTagWas(0);
+    in.popLimit(limit);
+    eventTimes[e] = time;
+    eventFiles[e] = file;
+    eventNegative[e] = offset < 0 || readLength < 0;
+    eventCount++;
+  }
+
+  private void readChunk(CodedInputStream in, int event, int chunk) throws java.io.IOException {
+    int length = in.readRawVarint32();
+    int limit = in.pushLimit(length);
+    int r = refCount;
+    if (r == refEvents.length) {
+      int capacity = r * 2;
+      refEvents = Arrays.copyOf(refEvents, capacity);
+      refChunks = Arrays.copyOf(refChunks, capacity);
+      refLayers = Arrays.copyOf(refLayers, capacity);
+      refOffsets = Arrays.copyOf(refOffsets, capacity);
+      refLengths = Arrays.copyOf(refLengths, capacity);
+      refDigestOffsets = Arrays.copyOf(refDigestOffsets, capacity);
+      refDigestLengths = Arrays.copyOf(refDigestLengths, capacity);
+    }
+    int layer = 0;
+    long offset = 0;
+    long compressedLength = 0;
+    int digestOffset = 0;
+    int digestLength = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case CHUNK_LAYER -> layer = in.readInt32();
+        case CHUNK_OFFSET -> offset = in.readInt64();
+        case CHUNK_LENGTH -> compressedLength = in.readInt64();
+        case CHUNK_DIGEST -> {
+          digestLength = in.readRawVarint32();
+          digestOffset = in.getTotalBytesRead();
+          if (digestLength < 0) {
+            throw negativeSize();
+          }
+          in.skipRawBytes(digestLength);
+          requireUtf8(digestOffset, digestLength);
+        }
+        default -> skip(in, tag);
+      }
+    }
+    in.checkLastTagWas(0);
+    in.popLimit(limit);
+    refEvents[r] = event;
+    refChunks[r] = chunk;
+    refLayers[r] = layer;
+    refOffsets[r] = offset;
+    refLengths[r] = compressedLength;
+    refDigestOffsets[r] = digestOffset;
+    refDigestLengths[r] = digestLength;
+    refCount++;
+  }
+
+  private void skipUtf8(CodedInputStream in) throws java.io.IOException {
+    int length = in.readRawVarint32();
+    if (length < 0) {
+      throw negativeSize();
+    }
+    int offset = in.getTotalBytesRead();
+    in.skipRawBytes(length);
+    requireUtf8(offset, length);
+  }
+
+  private static InvalidProtocolBufferException negativeSize() {
+    return new InvalidProtocolBufferException(
+        "CodedInputStream encountered an embedded string or message which claimed to have"
+            + " negative size.");
+  }
+
+  /** Proto3 strings must be UTF-8, as the generated parser insists; ASCII is checked fast. */
+  private void requireUtf8(int offset, int length) throws InvalidProtocolBufferException {
+    for (int i = offset; i < offset + length; i++) {
+      if (payload[i] < 0) {
+        if (!ByteString.copyFrom(payload, offset, length).isValidUtf8()) {
+          throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * The columns the store keeps about the trace, after the checks that a well-formed trace makes
+   * sense (names, digests, events pointing at existing files and layers).
+   *
+   * @throws InvalidInputException naming the first thing that is wrong
+   */
+  TraceMetadata metadata(byte[] fileBytes) {
+    TraceMetadata.checkHeader(app, manifestDigest, imageReference, context);
+    checkEvents();
+    return TraceMetadata.of(
+        app, imageReference, manifestDigest, context, fileCount, eventCount, fileBytes);
+  }
+
+  private void checkEvents() {
+    int layers = layerDigests.size();
+    for (int f = 0; f < fileCount; f++) {
+      int layer = fileLayers[f];
+      if (layer < 0 || (layers > 0 && layer >= layers)) {
+        throw new InvalidInputException(
+            "Invalid trace",
+            "file " + f + " is in layer " + layer + " but the trace lists " + layers + " layers");
+      }
+    }
+    int r = 0;
+    for (int e = 0; e < eventCount; e++) {
+      int file = eventFiles[e];
+      if (file < 0 || file >= fileCount) {
+        throw new InvalidInputException(
+            "Invalid trace",
+            "event "
+                + e
+                + " refers to file "
+                + file
+                + " but the trace has "
+                + fileCount
+                + " files");
+      }
+      if (eventTimes[e] < 0 || eventNegative[e]) {
+        throw new InvalidInputException(
+            "Invalid trace", "event " + e + " has a negative time offset, offset or length");
+      }
+      for (; r < refCount && refEvents[r] == e; r++) {
+        if (refLayers[r] < 0 || refLayers[r] >= layers) {
+          throw new InvalidInputException(
+              "Invalid trace",
+              "event "
+                  + e
+                  + " reads a chunk of layer "
+                  + refLayers[r]
+                  + " but the trace lists "
+                  + layers
+                  + " layers");
+        }
+        if (refOffsets[r] < 0 || refLengths[r] <= 0) {
+          throw new InvalidInputException(
+              "Invalid trace",
+              "event " + e + " reads a chunk with a negative offset or non-positive length");
+        }
+      }
+    }
+  }
+
+  /**
+   * The encoded ranking profile of the trace ({@code TraceProfileCodec} format).
+   *
+   * @param traceId the id the store gives the trace
+   * @param receivedUnixMicros when the store received it (stands in for an unknown recording time)
+   * @throws InvalidInputException when chunk references contradict each other
+   */
+  byte[] profile(String traceId, long receivedUnixMicros) {
+    try {
+      ProfileExtractor extractor =
+          new ProfileExtractor(traceId, layerDigests.size(), payload, refCount);
+      for (int r = 0; r < refCount; r++) {
+        extractor.add(
+            refEvents[r],
+            refChunks[r],
+            eventTimes[refEvents[r]],
+            refLayers[r],
+            refOffsets[r],
+            refLengths[r],
+            refDigestOffsets[r],
+            refDigestLengths[r]);
+      }
+      return extractor.encode(
+          app,
+          manifestDigest,
+          layerDigests,
+          TraceProfile.facts(traceId, context.build(), eventCount, receivedUnixMicros));
+    } catch (InvalidTraceException e) {
+      throw new InvalidInputException("Invalid trace", e.getMessage(), e);
+    }
+  }
+
+  String app() {
+    return app;
+  }
+
+  String manifestDigest() {
+    return manifestDigest;
+  }
+
+  int eventCount() {
+    return eventCount;
+  }
+}
