@@ -41,7 +41,14 @@ final class TraceStoreLookup implements PlanLookup {
     if (query.app() == null) {
       return LookupResult.absent("no app name given for the trace store");
     }
-    URI uri = planUri(query.storeUrl(), query.app(), image.manifestDigest().toString());
+    // The image's own location lets the store map a plan recorded on an older image of the app
+    // onto this one when it has no traces of it yet (it reads this image's TOCs from there).
+    URI uri =
+        planUri(
+            query.storeUrl(),
+            query.app(),
+            image.manifestDigest().toString(),
+            image.reference().withDigest(image.manifestDigest()).toString());
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", PROTOBUF).GET();
     if (query.token() != null) {
@@ -83,13 +90,19 @@ final class TraceStoreLookup implements PlanLookup {
     }
   }
 
-  static URI planUri(URI base, String app, String digest) {
+  static URI planUri(URI base, String app, String digest, String imageReference) {
     String root = base.toString();
     while (root.endsWith("/")) {
       root = root.substring(0, root.length() - 1);
     }
     return URI.create(
-        root + "/api/v1/apps/" + segment(app) + "/images/" + segment(digest) + "/plan");
+        root
+            + "/api/v1/apps/"
+            + segment(app)
+            + "/images/"
+            + segment(digest)
+            + "/plan?image_reference="
+            + URLEncoder.encode(imageReference, StandardCharsets.UTF_8));
   }
 
   private static String segment(String s) {

@@ -200,7 +200,10 @@ class PlanDiscoveryIT {
                   + store.url()
                   + "/api/v1/apps/web/images/"
                   + image.manifestDigest()
-                  + "/plan");
+                  + "/plan?image_reference="
+                  + java.net.URLEncoder.encode(
+                      image.reference().withDigest(image.manifestDigest()).toString(),
+                      java.nio.charset.StandardCharsets.UTF_8));
 
       DiscoveryResult noToken = discovery().discover(image, query("store", null, "web"));
       assertThat(noToken.plan()).isEmpty();
