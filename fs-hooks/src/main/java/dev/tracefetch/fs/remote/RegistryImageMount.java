@@ -69,6 +69,25 @@ public final class RegistryImageMount implements AutoCloseable {
     }
   }
 
+  /** What a {@link Companion} is started with: the image and cache the mount is about to serve. */
+  public record Parts(
+      RegistryClient client,
+      ImageReference reference,
+      RawManifest manifest,
+      ImageManifest imageManifest,
+      RemoteImage image,
+      ChunkCache cache) {}
+
+  /**
+   * Something that works alongside the mount (a prefetch engine): started after the image is read
+   * and before the filesystem is mounted, so it sees every demand read; closed first when the mount
+   * is released, before the unmount, so it never outlives the mount it serves.
+   */
+  @FunctionalInterface
+  public interface Companion {
+    AutoCloseable start(Parts parts) throws IOException;
+  }
+
   /**
    * Resolves {@code reference} (following an index to the host platform), reads the image config
    * and the layers' TOCs, and mounts the merged image at {@code mountPoint} with {@code decorator}
@@ -82,6 +101,18 @@ public final class RegistryImageMount implements AutoCloseable {
       Path mountPoint,
       Settings settings,
       UnaryOperator<FileSystemOperations> decorator)
+      throws IOException, InvalidImageException, MountException {
+    return open(client, reference, mountPoint, settings, decorator, parts -> () -> {});
+  }
+
+  /** As above, with {@code companion} started before the mount and closed before the unmount. */
+  public static RegistryImageMount open(
+      RegistryClient client,
+      ImageReference reference,
+      Path mountPoint,
+      Settings settings,
+      UnaryOperator<FileSystemOperations> decorator,
+      Companion companion)
       throws IOException, InvalidImageException, MountException {
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     resources.push(client);
@@ -101,11 +132,20 @@ public final class RegistryImageMount implements AutoCloseable {
       resources.push(cache);
       Path workDir = Files.createTempDirectory(settings.cacheDir(), ".layers-");
       resources.push(() -> deleteTree(workDir));
-      RemoteImage image = RemoteImage.open(client, reference.repository(), manifest, workDir);
+      RemoteImage image =
+          RemoteImage.open(
+              client,
+              reference.repository(),
+              manifest,
+              workDir,
+              LayerDownloadOptions.defaults().withStallTimeout(settings.fetchTimeout()));
       resources.push(image);
       TimeLimitedChunkSource source =
           new TimeLimitedChunkSource(image.source(), settings.fetchTimeout());
       resources.push(source);
+      AutoCloseable started =
+          companion.start(new Parts(client, reference, raw, manifest, image, cache));
+      resources.push(started);
       FileSystemOperations fs =
           decorator.apply(new ImageFileSystem(image.lazyTree(), source, cache));
       Mount mount =
@@ -114,6 +154,9 @@ public final class RegistryImageMount implements AutoCloseable {
               mountPoint,
               MountOptions.defaults().withFsName("tracefetch:" + reference.repository()));
       resources.push(mount);
+      // Released first: the companion must not outlive the mount it serves.
+      resources.remove(started);
+      resources.push(started);
       return new RegistryImageMount(reference, raw, config, image.lazyTree(), mount, resources);
     } catch (Exception e) {
       closeAll(resources, e);

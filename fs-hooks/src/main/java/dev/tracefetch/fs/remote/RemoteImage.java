@@ -9,6 +9,7 @@ import dev.tracefetch.layer.estargz.Estargz;
 import dev.tracefetch.layer.estargz.EstargzIndex;
 import dev.tracefetch.layer.estargz.EstargzLimits;
 import dev.tracefetch.layer.estargz.EstargzReader;
+import dev.tracefetch.layer.estargz.RegistryBlobRangeReader;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.ImageManifest;
 import dev.tracefetch.oci.registry.RegistryClient;

@@ -2,16 +2,13 @@ package dev.tracefetch.replayer.cli;
 
 import dev.tracefetch.cli.DurationConverter;
 import dev.tracefetch.cli.ExitCodes;
-import dev.tracefetch.cli.SizeConverter;
 import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.registry.RegistryClient;
-import dev.tracefetch.oci.registry.auth.DockerConfigCredentials;
 import dev.tracefetch.recorder.runtime.RuntimeRecording;
 import dev.tracefetch.replayer.control.ReplayRuntime;
 import dev.tracefetch.replayer.mount.LazyImageMount;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,26 +41,7 @@ final class MountCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "Existing empty directory.")
   Path mountPoint;
 
-  @Option(
-      names = "--cache",
-      paramLabel = "DIR",
-      description = "Chunk cache directory shared by mounts (default: ${DEFAULT-VALUE}).",
-      defaultValue = "/var/cache/tracefetch/chunks")
-  Path cacheDir;
-
-  @Option(
-      names = "--cache-size",
-      paramLabel = "SIZE",
-      description = "Cache size limit, LRU-evicted (default: ${DEFAULT-VALUE}).",
-      defaultValue = "10G",
-      converter = SizeConverter.class)
-  long cacheSize;
-
-  @Option(
-      names = "--insecure-registry",
-      paramLabel = "HOST",
-      description = "Registry reached over plain HTTP (loopback registries always are).")
-  List<String> insecureRegistries = List.of();
+  @Mixin CacheAndRegistryOptions node = new CacheAndRegistryOptions();
 
   @Option(
       names = "--fetch-timeout",
@@ -97,17 +75,13 @@ final class MountCommand implements Callable<Integer> {
       System.err.println("replayer mount: " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    RegistryClient client =
-        RegistryClient.builder(reference.registry())
-            .insecureRegistries(insecureRegistries)
-            .credentials(DockerConfigCredentials.loadDefault())
-            .build();
+    RegistryClient client = node.client(reference);
     LazyImageMount mount =
         LazyImageMount.open(
             client,
             reference,
             mountPoint,
-            new LazyImageMount.Settings(cacheDir, cacheSize, fetchTimeout),
+            new LazyImageMount.Settings(node.cacheDir, node.cacheSize, fetchTimeout),
             prefetch.settings(),
             recording.map(RuntimeRecording::decorator).orElse(UnaryOperator.identity()));
     // At once after the mount is up (libfuse took the signals while mounting), before the slower

@@ -11,7 +11,6 @@ import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.image.Platform;
 import dev.tracefetch.oci.image.RawManifest;
 import dev.tracefetch.oci.registry.RegistryClient;
-import dev.tracefetch.oci.registry.auth.DockerConfigCredentials;
 import dev.tracefetch.replayer.control.ReplayStatus;
 import dev.tracefetch.replayer.metrics.ReplayMetrics;
 import dev.tracefetch.replayer.prefetch.ImageChunks;
@@ -22,10 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,26 +44,7 @@ final class PrefetchAllCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Image reference.")
   String image;
 
-  @Option(
-      names = "--cache",
-      paramLabel = "DIR",
-      description = "Chunk cache directory shared by mounts (default: ${DEFAULT-VALUE}).",
-      defaultValue = "/var/cache/tracefetch/chunks")
-  Path cacheDir;
-
-  @Option(
-      names = "--cache-size",
-      paramLabel = "SIZE",
-      description = "Cache size limit, LRU-evicted (default: ${DEFAULT-VALUE}).",
-      defaultValue = "10G",
-      converter = SizeConverter.class)
-  long cacheSize;
-
-  @Option(
-      names = "--insecure-registry",
-      paramLabel = "HOST",
-      description = "Registry reached over plain HTTP (loopback registries always are).")
-  List<String> insecureRegistries = List.of();
+  @Mixin CacheAndRegistryOptions node = new CacheAndRegistryOptions();
 
   @Option(
       names = "--prefetch-connections",
@@ -109,14 +89,11 @@ final class PrefetchAllCommand implements Callable<Integer> {
             .withMaxRequestBytes(maxRequest)
             .withBandwidth(bandwidth)
             .withMaxConsecutiveFailures(Integer.MAX_VALUE);
-    Files.createDirectories(cacheDir);
-    Path work = Files.createTempDirectory(cacheDir, ".prefetch-all-");
-    try (RegistryClient client =
-            RegistryClient.builder(reference.registry())
-                .insecureRegistries(insecureRegistries)
-                .credentials(DockerConfigCredentials.loadDefault())
-                .build();
-        ChunkCache cache = ChunkCache.open(cacheDir, ChunkCacheOptions.ofDiskLimit(cacheSize))) {
+    Files.createDirectories(node.cacheDir);
+    Path work = Files.createTempDirectory(node.cacheDir, ".prefetch-all-");
+    try (RegistryClient client = node.client(reference);
+        ChunkCache cache =
+            ChunkCache.open(node.cacheDir, ChunkCacheOptions.ofDiskLimit(node.cacheSize))) {
       RawManifest raw =
           client
               .imageStore(reference.repository())

@@ -1,19 +1,11 @@
 package dev.tracefetch.replayer.mount;
 
 import dev.tracefetch.fs.cache.ChunkCache;
-import dev.tracefetch.fs.cache.ChunkCacheOptions;
-import dev.tracefetch.fs.fuse.Mount;
 import dev.tracefetch.fs.fuse.MountException;
-import dev.tracefetch.fs.fuse.MountOptions;
 import dev.tracefetch.fs.image.InvalidImageException;
-import dev.tracefetch.fs.lazy.ImageFileSystem;
-import dev.tracefetch.fs.lazy.TimeLimitedChunkSource;
 import dev.tracefetch.fs.ops.FileSystemOperations;
-import dev.tracefetch.fs.remote.LayerDownloadOptions;
-import dev.tracefetch.fs.remote.RemoteImage;
-import dev.tracefetch.oci.image.ImageManifest;
+import dev.tracefetch.fs.remote.RegistryImageMount;
 import dev.tracefetch.oci.image.ImageReference;
-import dev.tracefetch.oci.image.Platform;
 import dev.tracefetch.oci.image.RawManifest;
 import dev.tracefetch.oci.registry.RegistryClient;
 import dev.tracefetch.replayer.control.ReplayControl;
@@ -23,40 +15,27 @@ import dev.tracefetch.replayer.prefetch.PrefetchEngine;
 import dev.tracefetch.replayer.prefetch.PrefetchSettings;
 import dev.tracefetch.replayer.prefetch.RegistryRangeSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
- * One image mounted lazily on this node: the registry client, the shared chunk cache, the remote
- * image (manifests and TOCs only) and the FUSE mount, owned together so that closing releases all
- * of them in reverse order. This is the object the replayer will attach prefetch and recording to.
+ * One image mounted lazily on this node with its prefetch engine: the registry mount (client,
+ * shared chunk cache, remote image, FUSE mount; see {@link RegistryImageMount}) plus the engine
+ * that replays plans into the same cache, owned together so that closing cancels the replay,
+ * unmounts and releases everything in reverse order.
  */
 public final class LazyImageMount implements AutoCloseable {
-  private final ImageReference reference;
-  private final RawManifest manifest;
-  private final Mount mount;
+  private final RegistryImageMount mounted;
   private final ChunkCache cache;
   private final PrefetchEngine prefetch;
-  private final Deque<AutoCloseable> resources;
 
-  private LazyImageMount(
-      ImageReference reference,
-      RawManifest manifest,
-      Mount mount,
-      ChunkCache cache,
-      PrefetchEngine prefetch,
-      Deque<AutoCloseable> resources) {
-    this.reference = reference;
-    this.manifest = manifest;
-    this.mount = mount;
+  private LazyImageMount(RegistryImageMount mounted, ChunkCache cache, PrefetchEngine prefetch) {
+    this.mounted = mounted;
     this.cache = cache;
     this.prefetch = prefetch;
-    this.resources = resources;
   }
 
   /** What a mount needs besides the image: where the cache lives and how long a read may wait. */
@@ -67,6 +46,10 @@ public final class LazyImageMount implements AutoCloseable {
       if (cacheSizeBytes <= 0) {
         throw new IllegalArgumentException("cache size must be > 0, got " + cacheSizeBytes);
       }
+    }
+
+    RegistryImageMount.Settings forMount() {
+      return new RegistryImageMount.Settings(cacheDir, cacheSizeBytes, fetchTimeout);
     }
   }
 
@@ -107,68 +90,47 @@ public final class LazyImageMount implements AutoCloseable {
       PrefetchSettings prefetchSettings,
       UnaryOperator<FileSystemOperations> decorator)
       throws IOException, InvalidImageException, MountException {
-    Deque<AutoCloseable> resources = new ArrayDeque<>();
-    resources.push(client);
-    try {
-      RawManifest raw =
-          client
-              .imageStore(reference.repository())
-              .resolveImage(reference.reference(), Platform.host());
-      ImageManifest manifest = (ImageManifest) raw.parse();
-      ChunkCache cache =
-          ChunkCache.open(
-              settings.cacheDir(), ChunkCacheOptions.ofDiskLimit(settings.cacheSizeBytes()));
-      resources.push(cache);
-      Path workDir = Files.createTempDirectory(settings.cacheDir(), ".layers-");
-      resources.push(() -> deleteTree(workDir));
-      RemoteImage image =
-          RemoteImage.open(
-              client,
-              reference.repository(),
-              manifest,
-              workDir,
-              LayerDownloadOptions.defaults().withStallTimeout(settings.fetchTimeout()));
-      resources.push(image);
-      TimeLimitedChunkSource source =
-          new TimeLimitedChunkSource(image.source(), settings.fetchTimeout());
-      resources.push(source);
-      // Before the mount, so the engine's cache listener sees every demand read.
-      PrefetchEngine prefetch =
-          new PrefetchEngine(
-              ImageChunks.of(raw.digest(), manifest.layers(), image.estargzIndexes()),
-              new RegistryRangeSource(client, reference.repository(), manifest.layers()),
-              cache,
-              // A read that joins a prefetch request waits no longer than its own fetch would.
-              prefetchSettings.withRequestTimeout(settings.fetchTimeout()),
-              new ReplayMetrics());
-      resources.push(prefetch);
-      ImageFileSystem fs = new ImageFileSystem(image.lazyTree(), source, cache);
-      Mount mount =
-          Mount.mount(
-              decorator.apply(fs),
-              mountPoint,
-              MountOptions.defaults().withFsName("tracefetch:" + reference.repository()));
-      resources.push(mount);
-      // Released first: a replay must not outlive the mount it warms.
-      resources.push(prefetch::cancel);
-      return new LazyImageMount(reference, raw, mount, cache, prefetch, resources);
-    } catch (Exception e) {
-      closeAll(resources, e);
-      throw e;
-    }
+    AtomicReference<PrefetchEngine> engine = new AtomicReference<>();
+    AtomicReference<ChunkCache> cache = new AtomicReference<>();
+    RegistryImageMount mounted =
+        RegistryImageMount.open(
+            client,
+            reference,
+            mountPoint,
+            settings.forMount(),
+            decorator,
+            parts -> {
+              // Started before the mount, so the engine's cache listener sees every demand read.
+              PrefetchEngine e =
+                  new PrefetchEngine(
+                      ImageChunks.of(
+                          parts.manifest().digest(),
+                          parts.imageManifest().layers(),
+                          parts.image().estargzIndexes()),
+                      new RegistryRangeSource(
+                          parts.client(), reference.repository(), parts.imageManifest().layers()),
+                      parts.cache(),
+                      // A read that joins a prefetch request waits no longer than its own fetch.
+                      prefetchSettings.withRequestTimeout(settings.fetchTimeout()),
+                      new ReplayMetrics());
+              engine.set(e);
+              cache.set(parts.cache());
+              return e;
+            });
+    return new LazyImageMount(mounted, cache.get(), engine.get());
   }
 
   public ImageReference reference() {
-    return reference;
+    return mounted.reference();
   }
 
   /** The exact manifest that is mounted (after following an index). */
   public RawManifest manifest() {
-    return manifest;
+    return mounted.manifest();
   }
 
   public Path mountPoint() {
-    return mount.mountPoint();
+    return mounted.mountPoint();
   }
 
   public ChunkCache cache() {
@@ -191,36 +153,11 @@ public final class LazyImageMount implements AutoCloseable {
 
   /** False once the kernel mount is gone (closed here, or unmounted from outside). */
   public boolean isMounted() {
-    return mount.isMounted();
+    return mounted.isMounted();
   }
 
   @Override
   public void close() throws IOException {
-    IOException failure = new IOException("releasing the mount at " + mount.mountPoint());
-    closeAll(resources, failure);
-    if (failure.getSuppressed().length > 0) {
-      throw failure;
-    }
-  }
-
-  private static void closeAll(Deque<AutoCloseable> resources, Exception failure) {
-    while (!resources.isEmpty()) {
-      try {
-        resources.pop().close();
-      } catch (Exception e) {
-        failure.addSuppressed(e);
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    mounted.close();
   }
 }

@@ -1,6 +1,6 @@
 package dev.tracefetch.replayer.prefetch;
 
-import dev.tracefetch.fs.remote.RegistryBlobRangeReader;
+import dev.tracefetch.layer.estargz.RegistryBlobRangeReader;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.registry.RegistryClient;
 import java.io.IOException;

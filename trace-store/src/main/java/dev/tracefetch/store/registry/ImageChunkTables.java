@@ -7,6 +7,7 @@ import dev.tracefetch.layer.estargz.EstargzIndex;
 import dev.tracefetch.layer.estargz.EstargzLimits;
 import dev.tracefetch.layer.estargz.EstargzReader;
 import dev.tracefetch.layer.estargz.InvalidEstargzException;
+import dev.tracefetch.layer.estargz.RegistryBlobRangeReader;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.image.ImageFormatException;
@@ -125,7 +126,9 @@ public class ImageChunkTables {
       try {
         EstargzIndex index =
             EstargzReader.open(
-                layer, new RegistryBlobReader(client, repository, layer), EstargzLimits.defaults());
+                layer,
+                new RegistryBlobRangeReader(client, repository, layer),
+                EstargzLimits.defaults());
         table = new LayerChunkTable(digest, entries(index));
       } catch (InvalidEstargzException | dev.tracefetch.oci.image.DigestMismatchException e) {
         log.warn(

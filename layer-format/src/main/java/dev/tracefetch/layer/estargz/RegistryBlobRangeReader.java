@@ -1,6 +1,5 @@
-package dev.tracefetch.fs.remote;
+package dev.tracefetch.layer.estargz;
 
-import dev.tracefetch.layer.estargz.BlobRangeReader;
 import dev.tracefetch.oci.image.Descriptor;
 import dev.tracefetch.oci.registry.RegistryClient;
 import java.io.EOFException;
