@@ -178,7 +178,9 @@ public final class MergedTree {
   }
 
   private static final class Builder {
-    private final Node root = Node.implicitDir(-1);
+    // A root no layer declares is implied by the lowest layer, as any other implicit directory is
+    // by the layer that implies it; consumers (traces, the store) never see a layer index below 0.
+    private final Node root = Node.implicitDir(0);
     private final List<String> warnings = new ArrayList<>();
 
     void apply(int layerIndex, Layer layer) throws InvalidImageException {

@@ -129,6 +129,16 @@ class MergedTreeTest {
     assertThat(t.lookup("/")).containsSame(t.root());
   }
 
+  @Test
+  void rootNoLayerDeclaresComesFromTheLowestLayerNotANegativeIndex() throws Exception {
+    MergedTree t = build(layer(file("a", "1")), layer(file("b", "2")));
+
+    // Traces name the layer of every file they touch, the root included; the store refuses a
+    // negative layer index, so an undeclared root must still name a real layer.
+    assertThat(t.root().layer()).isZero();
+    assertThat(node(t, "/b").layer()).isEqualTo(1);
+  }
+
   // ---- whiteouts -----------------------------------------------------------------------------
 
   @Test
