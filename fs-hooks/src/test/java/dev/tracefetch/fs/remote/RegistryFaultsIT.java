@@ -285,26 +285,25 @@ class RegistryFaultsIT {
   void aFullCacheDiskStillServesReadsFromTheNetworkCountsTheFailuresAndLeavesNothingCorrupt()
       throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root to mount a tmpfs");
-    Path small = Files.createDirectories(work.resolve("full-cache"));
+    Path fullDir = Files.createDirectories(work.resolve("full-cache"));
     Process tmpfs =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString())
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", fullDir.toString())
             .inheritIO()
             .start();
     assertThat(tmpfs.waitFor()).as("mount a 1 MiB tmpfs").isZero();
     try {
       // The cache may grow to 256 MiB, the filesystem under it holds 1 MiB.
-      Mounted m = mount(small);
+      Mounted m = mount(fullDir);
       for (int i = 0; i < 2; i++) {
-        assertThat(Digest.of(Files.readAllBytes(m.file("data/big.bin"))))
-            .isEqualTo(Digest.of(big));
+        assertThat(Digest.of(Files.readAllBytes(m.file("data/big.bin")))).isEqualTo(Digest.of(big));
       }
-      assertThat(Files.readAllBytes(m.file("etc/small.txt"))).isEqualTo(RegistryFaultsIT.small);
+      assertThat(Files.readAllBytes(m.file("etc/small.txt"))).isEqualTo(small);
       assertThat(m.cache().stats().storeFailures())
           .as("chunks that did not fit on disk are counted")
           .isPositive();
       assertThat(m.cache().stats().corruptEntries()).isZero();
       m.mount().close();
-      assertCacheIntact(small);
+      assertCacheIntact(fullDir);
     } finally {
       open.forEach(
           c -> {
@@ -314,7 +313,7 @@ class RegistryFaultsIT {
               // released again in release()
             }
           });
-      new ProcessBuilder("umount", "-l", small.toString()).inheritIO().start().waitFor();
+      new ProcessBuilder("umount", "-l", fullDir.toString()).inheritIO().start().waitFor();
     }
   }
 
