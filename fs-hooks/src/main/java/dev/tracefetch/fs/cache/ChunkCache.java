@@ -584,34 +584,52 @@ public final class ChunkCache implements Closeable {
   /**
    * Every process sharing the directory stores and evicts by its own LRU view; this one learns of
    * the others' entries only when it reads them. So that the directory as a whole stays under the
-   * limit, the view is rebuilt from the directory (others' entries first, by file time, which every
+   * limit, the view is rebuilt from the directory (others' entries placed by file time, which every
    * store and disk read sets) each time this process has stored 1/{@value #RESCANS_PER_LIMIT} of
    * the limit, and on close, then evicted down to the limit.
    */
   private void resyncWithDisk() throws IOException {
-    Map<Digest, Long> onDisk = new LinkedHashMap<>();
+    Map<Digest, Found> onDisk = new LinkedHashMap<>();
     for (Found f : scanEntries(false)) {
-      onDisk.put(f.digest(), f.size());
+      onDisk.put(f.digest(), f);
     }
     synchronized (lock) {
-      // This process's entries keep their LRU order and count as younger than entries only
-      // others used (ordered by file time among themselves); vanished entries are forgotten.
-      Map<Digest, Long> mine = new LinkedHashMap<>();
+      // This process's entries keep their LRU order (memory hits move an entry without touching
+      // its file); entries only others know are merged in by file time, an entry of ours counting
+      // as used no earlier than any entry before it in our order. Vanished entries are forgotten.
+      List<Found> mine = new ArrayList<>();
       for (Digest d : lru.keySet()) {
-        Long size = onDisk.remove(d);
-        if (size != null) {
-          mine.put(d, size);
+        Found f = onDisk.remove(d);
+        if (f != null) {
+          mine.add(f);
         }
       }
+      List<Found> others = new ArrayList<>(onDisk.values()); // oldest first
       lru.clear();
       diskBytes = 0;
-      for (Map.Entry<Digest, Long> e : onDisk.entrySet()) {
-        addToLru(e.getKey(), e.getValue());
-      }
-      for (Map.Entry<Digest, Long> e : mine.entrySet()) {
-        addToLru(e.getKey(), e.getValue());
+      FileTime used = FileTime.fromMillis(Long.MIN_VALUE);
+      int m = 0;
+      int o = 0;
+      while (m < mine.size() || o < others.size()) {
+        Found next;
+        if (m < mine.size()) {
+          FileTime mineUsed = max(used, mine.get(m).time());
+          if (o < others.size() && others.get(o).time().compareTo(mineUsed) <= 0) {
+            next = others.get(o++);
+          } else {
+            next = mine.get(m++);
+            used = mineUsed;
+          }
+        } else {
+          next = others.get(o++);
+        }
+        addToLru(next.digest(), next.size());
       }
     }
+  }
+
+  private static FileTime max(FileTime a, FileTime b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** Entries on disk, oldest first; {@code removeForeign} deletes files that are no entries. */
