@@ -668,7 +668,7 @@ def main():
             needs[w] = read_json(npath)
 
         results = {"machine": info, "started": started.isoformat(timespec="seconds"), "runs_per_cell": runs,
-                   "quick": a.quick, "images": infos, "estargz": estargz, "needed": needs, "links": {}, "skipped": {},
+                   "quick": a.quick, "images": infos, "estargz": estargz, "needed": needs, "links": {}, "skipped": {}, "chunk_size": a.chunk_size,
                    "modes": {m: MODES[m][1] for m in modes}, "workloads": workloads}
         warm_results = {}
         for link_name, (rate, rtt) in links:

@@ -84,6 +84,7 @@ mode_stats() {
   "$REPLAYER" stats "$TF_RUN_DIR/mnt" --control-socket "$sock" --json 2>/dev/null |
     "$TF_PYTHON" -c 'import json,sys
 s = json.load(sys.stdin)
+s.pop("discovery", None)
 s["hit_ratio"] = s.get("hitRatio")
 print(json.dumps(s))' || true
 }
