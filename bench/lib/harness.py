@@ -306,7 +306,7 @@ def mode_env(ctx, wl, image_dir, run_dir, port):
         "TF_WORKDIR": rec.get("workdir", "/"), "TF_ENV": "\n".join(env_lines),
         "TF_PREP_DIR": os.path.join(CACHE_DIR, "prep", os.path.basename(image_dir)),
         "TF_READY": ready_spec, "TF_CMD_JSON": json.dumps(rec["cmd"]),
-        "TF_CHUNK_SIZE": ctx.get("chunk_size", "4M"),
+        "TF_CHUNK_SIZE": ctx.get("chunk_size", "512K"),
     })
     store = ctx.get("store")
     if store:
@@ -506,7 +506,7 @@ def estargz_images(ctx, built):
         if raw.returncode == 0:
             layers = json.loads(raw.stdout)["layers"]
             out[w] = {"compressed": sum(l["size"] for l in layers), "layers": len(layers),
-                      "chunk_size": ctx.get("chunk_size", "4M")}
+                      "chunk_size": ctx.get("chunk_size", "512K")}
             log(f"eStargz image of {w}: {out[w]['compressed'] / 1e6:.1f} MB")
     return out
 
@@ -593,7 +593,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(BENCH_DIR, "results"))
     ap.add_argument("--components", action=argparse.BooleanOptionalAction, default=None,
                     help="also run the component benchmarks in bench/components (default: on unless --quick)")
-    ap.add_argument("--chunk-size", default="4M",
+    ap.add_argument("--chunk-size", default="512K",
                     help="eStargz chunk size for modes 4-7 (trace-layer-builder convert --chunk-size), e.g. 1M")
     ap.add_argument("--build-only", action="store_true", help="build and push the images, then stop")
     a = ap.parse_args()

@@ -15,7 +15,7 @@
 REPLAYER="$TF_REPO/bin/replayer"
 BUILDER="$TF_REPO/bin/trace-layer-builder"
 RECORDER="$TF_REPO/bin/record-trace"
-CHUNK="${TF_CHUNK_SIZE:-4M}"
+CHUNK="${TF_CHUNK_SIZE:-512K}"
 # Every eStargz-derived image is tagged per chunk size, so two chunk sizes can be compared.
 ESTARGZ_TAG="$TF_TAG-c$CHUNK"
 APP="bench-$TF_NAME"

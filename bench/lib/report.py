@@ -181,7 +181,7 @@ def markdown(results, png_name):
              "Range-capable HTTP server through the link; `httpfs2` per layer, `squashfuse` on it, read-only "
              "overlayfs over the layers, then the sandbox. Phase `mounted`.")
     L.append("- **lazy (4)**: `replayer mount IMAGE MNT --prefetch none` of the eStargz image (`trace-layer-builder "
-             "convert --chunk-size " + results.get("chunk_size", "4M") +
+             "convert --chunk-size " + results.get("chunk_size", "512K") +
              "`) through the link, fresh chunk cache per run; every first read of a chunk is a range request. "
              "Phase `mounted` = the FUSE mount is up.")
     L.append("- **landmark (5)**: the eStargz image `trace-layer-builder optimize`d with three recorded starts "
