@@ -364,22 +364,77 @@ def mode_stats(mode, env, pid):
     return {}
 
 
+# Modes served by bin/replayer: with the node daemon available, each of their runs gets a fresh
+# `replayer daemon` (untimed, like containerd-stargz-grpc already running on the node).
+REPLAYER_MODES = {"lazy", "lazy-landmark", "lazy-replay", "prefetch-all"}
+
+
+def daemon_available():
+    tool = os.path.join(REPO_DIR, "bin", "replayer")
+    return subprocess.run([tool, "daemon", "--help"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
+def start_daemon(ctx, run_dir, log_path):
+    """Starts `replayer daemon` in a private mount namespace of its own (its FUSE mounts live and
+    die there; the run joins it) with this run's empty chunk cache; waits for its socket."""
+    sock = os.path.join(run_dir, "daemon.sock")
+    mport = free_port()
+    cache = os.path.join(run_dir, "cache")
+    os.makedirs(cache, exist_ok=True)
+    p = subprocess.Popen(
+        ["setpriv", "--pdeathsig", "TERM", "--", "unshare", "--mount", "--propagation", "private", "--",
+         os.path.join(REPO_DIR, "bin", "replayer"), "daemon", "--socket", sock, "--cache", cache,
+         "--insecure-registry", ctx["link_registry"], "--metrics-address", f"127.0.0.1:{mport}"],
+        stdout=subprocess.DEVNULL, stderr=open(log_path, "w"), stdin=subprocess.DEVNULL, start_new_session=True)
+    end = time.time() + 120
+    while not os.path.exists(sock):
+        if p.poll() is not None or time.time() > end:
+            stop_daemon(p)
+            with open(log_path, errors="replace") as f:
+                raise RuntimeError(f"replayer daemon did not start:\n{f.read()[-2000:]}")
+        time.sleep(0.05)
+    return {"proc": p, "socket": sock, "metrics": f"127.0.0.1:{mport}"}
+
+
+def stop_daemon(p):
+    """SIGTERM (the daemon unmounts everything), then SIGKILL after 30 s."""
+    try:
+        os.killpg(p.pid, signal.SIGTERM)
+        p.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+    except ProcessLookupError:
+        pass
+
+
 def run_once(ctx, mode, wl, image_dir, timeout, drop=True, after_ready=None):
     """One cold start to ready. Returns a result dict (time, bytes, requests, phases)."""
     run_dir = os.path.join(WORK_DIR, f"run-{mode}-{wl}-{os.getpid()}")
     shutil.rmtree(run_dir, ignore_errors=True)
     os.makedirs(run_dir)
+    daemon = None
     try:
-        return _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir)
+        if ctx.get("daemon") and mode in REPLAYER_MODES:
+            os.makedirs(os.path.join(WORK_DIR, "logs"), exist_ok=True)
+            daemon = start_daemon(ctx, run_dir, os.path.join(WORK_DIR, "logs", f"daemon-{mode}-{wl}.log"))
+        return _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir, daemon)
     finally:
+        if daemon:
+            stop_daemon(daemon["proc"])
         # Mounts lived in the run's private mount namespace, which is gone with its processes:
         # only plain directories are left here.
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir):
+def _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir, daemon=None):
     port = free_port()
     env, rec = mode_env(ctx, wl, image_dir, run_dir, port)
+    namespace = ["unshare", "--mount", "--propagation", "private", "--"]
+    if daemon:
+        env.update({"TF_DAEMON_SOCKET": daemon["socket"], "TF_DAEMON_METRICS": daemon["metrics"]})
+        namespace = ["nsenter", "-t", str(daemon["proc"].pid), "-m", "--"]
     logs = os.path.join(WORK_DIR, "logs")
     os.makedirs(logs, exist_ok=True)
     errlog = os.path.join(logs, f"last-{mode}-{wl}.log")
@@ -391,8 +446,7 @@ def _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir):
     pattern = re.compile(rec["ready"].get("pattern", "$^").encode())
     t0 = time.time()
     p = subprocess.Popen(
-        ["setpriv", "--pdeathsig", "TERM", "--", "unshare", "--mount", "--propagation", "private", "--",
-         "bash", mode_script(mode), "run", "--"] + rec["cmd"],
+        ["setpriv", "--pdeathsig", "TERM", "--"] + namespace + ["bash", mode_script(mode), "run", "--"] + rec["cmd"],
         env=env, stdout=subprocess.PIPE, stderr=open(errlog, "w"), stdin=subprocess.DEVNULL,
         start_new_session=True)
     out_tail = []
@@ -595,6 +649,9 @@ def main():
                     help="also run the component benchmarks in bench/components (default: on unless --quick)")
     ap.add_argument("--chunk-size", default="512K",
                     help="eStargz chunk size for modes 4-7 (trace-layer-builder convert --chunk-size), e.g. 1M")
+    ap.add_argument("--daemon", action=argparse.BooleanOptionalAction, default=None,
+                    help="modes 4-7 mount through a `replayer daemon` started untimed per run "
+                         "(default: on when bin/replayer has the daemon command)")
     ap.add_argument("--build-only", action="store_true", help="build and push the images, then stop")
     a = ap.parse_args()
     if os.geteuid() != 0:
@@ -648,6 +705,9 @@ def main():
         if a.build_only:
             log("images built and pushed")
             return
+        use_daemon = daemon_available() if a.daemon is None else a.daemon
+        log("modes 4-7 mount " + ("through a `replayer daemon` started untimed before each run" if use_daemon
+                                  else "with a foreground `replayer mount` (its JVM start is timed)"))
         store = start_trace_store(svc, work) if "lazy-replay" in modes else None
         ctx = {"registry": registry, "link_registry": registry, "link_sqfs_port": sqfs_port,
                "chunk_size": a.chunk_size, "store": store}
@@ -669,6 +729,7 @@ def main():
 
         results = {"machine": info, "started": started.isoformat(timespec="seconds"), "runs_per_cell": runs,
                    "quick": a.quick, "images": infos, "estargz": estargz, "needed": needs, "links": {}, "skipped": {}, "chunk_size": a.chunk_size,
+                   "daemon": use_daemon,
                    "modes": {m: MODES[m][1] for m in modes}, "workloads": workloads}
         warm_results = {}
         for link_name, (rate, rtt) in links:
@@ -677,7 +738,7 @@ def main():
                 forwards["store"] = store["direct"]
             proxy, ports = start_proxy(svc, rate, rtt, forwards, work, link_name)
             ctx = {"registry": registry, "link_registry": f"127.0.0.1:{ports['registry']}",
-                   "chunk_size": a.chunk_size, "store": store,
+                   "chunk_size": a.chunk_size, "store": store, "daemon": use_daemon,
                    "link_store": f"127.0.0.1:{ports['store']}" if store else None,
                    "link_sqfs_port": ports["sqfs"], "control_port": ports["control"]}
             log(f"link {link_name}: measuring what the emulation delivers")

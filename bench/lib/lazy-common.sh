@@ -91,9 +91,22 @@ print(json.dumps(s))' || true
 
 # Timed: lazily mounts IMAGE (through the link) with a fresh chunk cache and runs the workload.
 # Extra replayer options (e.g. --prefetch landmark) come from the array LAZY_MOUNT_OPTS.
+# With TF_DAEMON_SOCKET (the harness started `replayer daemon` untimed, with this run's fresh
+# cache, and runs this script in the daemon's mount namespace) the mount is a request to the
+# daemon (`mount --daemon-socket`, which returns once the mount is up), as a node would do it.
 lazy_mount_and_run() {
   local image="$1"; shift
   mkdir -p "$TF_RUN_DIR/mnt" "$TF_RUN_DIR/cache"
+  if [[ -n "${TF_DAEMON_SOCKET:-}" ]]; then
+    on_exit "fusermount -u -z '$TF_RUN_DIR/mnt'"
+    "$REPLAYER" mount --daemon-socket "$TF_DAEMON_SOCKET" "$image" "$TF_RUN_DIR/mnt" \
+      --control-socket "$TF_RUN_DIR/control.sock" "${LAZY_MOUNT_OPTS[@]}" >&2
+    mountpoint -q "$TF_RUN_DIR/mnt" || { echo "replayer mount --daemon-socket returned without a mount" >&2; return 1; }
+    phase mounted
+    [[ -n "${LAZY_AFTER_MOUNT:-}" ]] && "$LAZY_AFTER_MOUNT"
+    run_sandbox "$TF_RUN_DIR/mnt" "$@"
+    return
+  fi
   "$REPLAYER" mount "$image" "$TF_RUN_DIR/mnt" --cache "$TF_RUN_DIR/cache" \
     --insecure-registry "$TF_LINK_REGISTRY" --control-socket "$TF_RUN_DIR/control.sock" \
     "${LAZY_MOUNT_OPTS[@]}" >&2 &
@@ -104,3 +117,20 @@ lazy_mount_and_run() {
   run_sandbox "$TF_RUN_DIR/mnt" "$@"
 }
 LAZY_MOUNT_OPTS=()
+LAZY_AFTER_MOUNT=""
+
+# Waits until the daemon's only mount finished its prefetch (Prometheus metrics at
+# $TF_DAEMON_METRICS: tracefetch_replay_state DONE, FAILED or CANCELLED), polled with curl.
+wait_prefetch_done() {
+  local m
+  for _ in $(seq 1 6000); do
+    m="$(curl -fsS "http://$TF_DAEMON_METRICS/metrics" 2>/dev/null | grep '^tracefetch_replay_state{' | grep ' 1$' || true)"
+    case "$m" in
+      *'state="DONE"'*) phase prefetched; return 0 ;;
+      *'state="FAILED"'*|*'state="CANCELLED"'*) echo "prefetch ended: $m" >&2; phase prefetched; return 0 ;;
+    esac
+    sleep 0.02
+  done
+  echo "prefetch did not finish within 120 s" >&2
+  return 1
+}

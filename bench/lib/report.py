@@ -193,6 +193,15 @@ def markdown(results, png_name):
              "(store, or file if preparation fell back to `build-replay`).")
     L.append("- **prefetch-all (7)**: `replayer prefetch-all IMAGE --cache DIR` (parallel range requests of every chunk), "
              "phase `prefetched`, then `replayer mount --prefetch none` from that cache.")
+    if results.get("daemon"):
+        L.append("- Modes 4–7 mount through the node daemon: before each run (untimed, page cache dropped after it) "
+                 "a fresh `replayer daemon --cache EMPTY_DIR` starts, as containerd-stargz-grpc would already be "
+                 "running on a node; the timed `replayer mount --daemon-socket S IMAGE MNT ...` is a short client "
+                 "(its own JVM start, about a second, is timed) that returns once the daemon has the mount up. "
+                 "prefetch-all then mounts with `--prefetch all` and starts the app when the daemon reports the "
+                 "prefetch done (metrics polled with curl).")
+    else:
+        L.append("- Modes 4–7 run a foreground `replayer mount` per run: its JVM start (3–4 s here) is inside the timing.")
     L.append("- Hit ratio, prefetched bytes, precision: `replayer stats MNT --json` right after ready "
              "(hit ratio = demand chunk reads served from the cache / all demand chunk reads).")
     L.append("- Bytes/requests/connections are counted by the link emulator at the moment the workload is ready.")
