@@ -371,8 +371,8 @@ REPLAYER_MODES = {"lazy", "lazy-landmark", "lazy-replay", "prefetch-all"}
 
 def daemon_available():
     tool = os.path.join(REPO_DIR, "bin", "replayer")
-    return subprocess.run([tool, "daemon", "--help"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL).returncode == 0
+    p = subprocess.run([tool, "daemon", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return p.returncode == 0 and "replayer daemon" in p.stdout
 
 
 def start_daemon(ctx, run_dir, log_path):
