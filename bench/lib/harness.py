@@ -637,8 +637,8 @@ def machine_info():
 def main():
     ap = argparse.ArgumentParser(prog="bench/run", description="tracefetch cold-start benchmark")
     ap.add_argument("--quick", action="store_true",
-                    help="3 runs per cell on the first link, 2 on the others (default 5 everywhere); "
-                         "under 10 min once the images are cached")
+                    help="2 runs per cell on the first link, 1 on the others (default 5 everywhere); "
+                         "aims at 10 min once the images are cached")
     ap.add_argument("--runs", type=int, help="runs per workload x mode x link")
     ap.add_argument("--workloads", default=",".join(images.WORKLOADS))
     ap.add_argument("--modes", default=",".join(MODES))
@@ -656,9 +656,9 @@ def main():
     a = ap.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("bench/run: must run as root (mounts, namespaces, drop_caches)")
-    runs = a.runs or (3 if a.quick else 5)
-    # --quick: 3 runs on the first (default) link, 2 on the others, to stay under 10 minutes.
-    runs_other = a.runs or (2 if a.quick else 5)
+    runs = a.runs or (2 if a.quick else 5)
+    # --quick: 2 runs on the first (default) link, 1 on the others (7 modes x 3 workloads each).
+    runs_other = a.runs or (1 if a.quick else 5)
     workloads = [w for w in a.workloads.split(",") if w]
     modes = [m for m in a.modes.split(",") if m]
     for m in modes:
