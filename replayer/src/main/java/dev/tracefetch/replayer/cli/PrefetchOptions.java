@@ -1,6 +1,7 @@
 package dev.tracefetch.replayer.cli;
 
 import dev.tracefetch.cli.SizeConverter;
+import dev.tracefetch.replayer.metrics.CacheMetrics;
 import dev.tracefetch.replayer.metrics.MetricsServer;
 import dev.tracefetch.replayer.mount.LazyImageMount;
 import dev.tracefetch.replayer.prefetch.PrefetchSettings;
@@ -110,11 +111,13 @@ public final class PrefetchOptions {
               metricsAddress,
               () ->
                   mount
-                      .prefetch()
-                      .metrics()
-                      .prometheusText(
-                          mount.mountPoint().toString(),
-                          () -> mount.replay().status().state().name()));
+                          .prefetch()
+                          .metrics()
+                          .prometheusText(
+                              mount.mountPoint().toString(),
+                              () -> mount.replay().status().state().name())
+                      + CacheMetrics.prometheusText(
+                          mount.cache().directory().toString(), mount.cache().stats()));
       err.println("metrics at http://" + hostPort(server.address()) + "/metrics");
     }
     try {

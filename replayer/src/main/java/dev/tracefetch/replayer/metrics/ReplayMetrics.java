@@ -2,7 +2,6 @@ package dev.tracefetch.replayer.metrics;
 
 import dev.tracefetch.fs.cache.CacheEvent;
 import dev.tracefetch.oci.image.Digest;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -167,108 +166,73 @@ public final class ReplayMetrics {
    * @param state current replay state name, exported as a labelled gauge
    */
   public String prometheusText(String mount, Supplier<String> state) {
-    String l = "mount=\"" + escape(mount) + "\"";
-    StringBuilder b = new StringBuilder();
-    counter(
-        b,
-        "tracefetch_prefetch_chunks_total",
-        "Chunks prefetched into the cache.",
-        l,
-        prefetchedChunks.sum());
-    counter(
-        b,
-        "tracefetch_prefetch_bytes_total",
-        "Compressed bytes fetched by prefetch range requests.",
-        l,
-        prefetchedBytes.sum());
-    counter(
-        b,
-        "tracefetch_prefetch_skipped_chunks_total",
-        "Planned chunks not fetched because they were cached or in flight already.",
-        l,
-        skippedChunks.sum());
-    counter(
-        b,
-        "tracefetch_prefetch_requests_total",
-        "Prefetch range requests made.",
-        l,
-        requests.sum());
-    counter(
-        b,
-        "tracefetch_prefetch_errors_total",
-        "Failed prefetch requests or chunks (those chunks are loaded lazily).",
-        l,
-        errors.sum());
-    counter(
-        b,
-        "tracefetch_prefetch_useful_bytes_total",
-        "Uncompressed bytes of prefetched chunks later read by the application.",
-        l,
-        usefulBytes.sum());
-    b.append("# HELP tracefetch_demand_reads_total Demand chunk reads by outcome.\n")
-        .append("# TYPE tracefetch_demand_reads_total counter\n");
-    sample(b, "tracefetch_demand_reads_total", l + ",outcome=\"hit\"", demandHits.sum());
-    sample(b, "tracefetch_demand_reads_total", l + ",outcome=\"joined\"", demandJoined.sum());
-    sample(b, "tracefetch_demand_reads_total", l + ",outcome=\"fetched\"", demandFetched.sum());
-    sample(b, "tracefetch_demand_reads_total", l + ",outcome=\"failed\"", demandFailed.sum());
-    gauge(
-        b,
-        "tracefetch_demand_hit_ratio",
-        "Share of demand reads served from the cache without waiting.",
-        l,
-        hitRatio());
-    gauge(
-        b,
-        "tracefetch_prefetch_precision",
-        "Share of prefetched bytes later read by the application.",
-        l,
-        precision());
-    gauge(
-        b,
-        "tracefetch_prefetch_recall",
-        "Share of chunks the application read that prefetch had brought in.",
-        l,
-        recall());
+    String l = PrometheusWriter.label("mount", mount);
     long ttfb = firstByteNanos.get();
-    gauge(
-        b,
-        "tracefetch_prefetch_time_to_first_byte_seconds",
-        "Time from the start of the last replay to its first response (-1 before any).",
-        l,
-        ttfb < 0 ? -1 : ttfb / 1e9);
-    b.append("# HELP tracefetch_prefetch_request_seconds Duration of prefetch range requests.\n")
-        .append("# TYPE tracefetch_prefetch_request_seconds summary\n");
-    sample(b, "tracefetch_prefetch_request_seconds_sum", l, requestNanos.sum() / 1e9);
-    sample(b, "tracefetch_prefetch_request_seconds_count", l, requests.sum());
-    b.append("# HELP tracefetch_replay_state Current replay state (1 for the current one).\n")
-        .append("# TYPE tracefetch_replay_state gauge\n");
-    sample(b, "tracefetch_replay_state", l + ",state=\"" + escape(state.get()) + "\"", 1);
-    return b.toString();
-  }
-
-  private static void counter(StringBuilder b, String name, String help, String labels, long v) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(name).append(" counter\n");
-    sample(b, name, labels, v);
-  }
-
-  private static void gauge(StringBuilder b, String name, String help, String labels, double v) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(name).append(" gauge\n");
-    sample(b, name, labels, v);
-  }
-
-  private static void sample(StringBuilder b, String name, String labels, double v) {
-    b.append(name).append('{').append(labels).append("} ");
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      b.append((long) v);
-    } else {
-      b.append(String.format(Locale.ROOT, "%.6g", v));
-    }
-    b.append('\n');
-  }
-
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    return new PrometheusWriter()
+        .counter(
+            "tracefetch_prefetch_chunks_total",
+            "Chunks prefetched into the cache.",
+            l,
+            prefetchedChunks.sum())
+        .counter(
+            "tracefetch_prefetch_bytes_total",
+            "Compressed bytes fetched by prefetch range requests.",
+            l,
+            prefetchedBytes.sum())
+        .counter(
+            "tracefetch_prefetch_skipped_chunks_total",
+            "Planned chunks not fetched because they were cached or in flight already.",
+            l,
+            skippedChunks.sum())
+        .counter(
+            "tracefetch_prefetch_requests_total",
+            "Prefetch range requests made.",
+            l,
+            requests.sum())
+        .counter(
+            "tracefetch_prefetch_errors_total",
+            "Failed prefetch requests or chunks (those chunks are loaded lazily).",
+            l,
+            errors.sum())
+        .counter(
+            "tracefetch_prefetch_useful_bytes_total",
+            "Uncompressed bytes of prefetched chunks later read by the application.",
+            l,
+            usefulBytes.sum())
+        .header("tracefetch_demand_reads_total", "Demand chunk reads by outcome.", "counter")
+        .sample("tracefetch_demand_reads_total", l + ",outcome=\"hit\"", demandHits.sum())
+        .sample("tracefetch_demand_reads_total", l + ",outcome=\"joined\"", demandJoined.sum())
+        .sample("tracefetch_demand_reads_total", l + ",outcome=\"fetched\"", demandFetched.sum())
+        .sample("tracefetch_demand_reads_total", l + ",outcome=\"failed\"", demandFailed.sum())
+        .gauge(
+            "tracefetch_demand_hit_ratio",
+            "Share of demand reads served from the cache without waiting.",
+            l,
+            hitRatio())
+        .gauge(
+            "tracefetch_prefetch_precision",
+            "Share of prefetched bytes later read by the application.",
+            l,
+            precision())
+        .gauge(
+            "tracefetch_prefetch_recall",
+            "Share of chunks the application read that prefetch had brought in.",
+            l,
+            recall())
+        .gauge(
+            "tracefetch_prefetch_time_to_first_byte_seconds",
+            "Time from the start of the last replay to its first response (-1 before any).",
+            l,
+            ttfb < 0 ? -1 : ttfb / 1e9)
+        .header(
+            "tracefetch_prefetch_request_seconds",
+            "Duration of prefetch range requests.",
+            "summary")
+        .sample("tracefetch_prefetch_request_seconds_sum", l, requestNanos.sum() / 1e9)
+        .sample("tracefetch_prefetch_request_seconds_count", l, requests.sum())
+        .header("tracefetch_replay_state", "Current replay state (1 for the current one).", "gauge")
+        .sample(
+            "tracefetch_replay_state", l + "," + PrometheusWriter.label("state", state.get()), 1)
+        .toString();
   }
 }

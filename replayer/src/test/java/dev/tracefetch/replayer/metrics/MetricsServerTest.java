@@ -10,26 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
   private static final Digest A = Digest.of("a".getBytes());
   private static final Digest B = Digest.of("b".getBytes());
-
-  /** Parses the samples of a Prometheus text exposition (name{labels} -> value). */
-  private static Map<String, Double> samples(String text) {
-    Map<String, Double> out = new HashMap<>();
-    for (String line : text.split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-    }
-    return out;
-  }
 
   @Test
   void metricsAreServedInThePrometheusTextFormatWithTheirCurrentValues() throws Exception {
@@ -59,7 +45,7 @@ class MetricsServerTest {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type")).hasValue(MetricsServer.CONTENT_TYPE);
-      Map<String, Double> s = samples(r.body());
+      Map<String, Double> s = PrometheusSamples.parse(r.body());
       String l = "mount=\"/mnt/a\\\"b\"";
       assertThat(s)
           .containsEntry("tracefetch_prefetch_chunks_total{" + l + "}", 2.0)
