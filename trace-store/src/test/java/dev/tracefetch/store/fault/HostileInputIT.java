@@ -3,23 +3,21 @@ package dev.tracefetch.store.fault;
 import static dev.tracefetch.store.support.TestTraces.IMAGE_A;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.tracefetch.api.v1.GetReplayPlanRequest;
 import dev.tracefetch.api.v1.Trace;
 import dev.tracefetch.api.v1.TraceStoreGrpc;
 import dev.tracefetch.api.v1.UploadChunk;
 import dev.tracefetch.api.v1.UploadResult;
 import dev.tracefetch.store.grpc.GrpcServer;
+import dev.tracefetch.store.support.GrpcUploads;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.StoreIntegrationTest;
 import dev.tracefetch.store.support.TestTraces;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -97,33 +95,9 @@ class HostileInputIT extends StoreIntegrationTest {
   }
 
   private Status grpcUpload(byte[] file, String token) throws Exception {
-    Metadata auth = new Metadata();
-    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     CompletableFuture<UploadResult> result = new CompletableFuture<>();
-    StreamObserver<UploadChunk> requests =
-        TraceStoreGrpc.newStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
-            .upload(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(UploadResult value) {
-                    result.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    result.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    for (int offset = 0; offset < file.length; offset += 32 * 1024) {
-      requests.onNext(
-          UploadChunk.newBuilder()
-              .setData(ByteString.copyFrom(file, offset, Math.min(32 * 1024, file.length - offset)))
-              .build());
-    }
+    StreamObserver<UploadChunk> requests = GrpcUploads.open(channel, token, result);
+    GrpcUploads.send(requests, file, 0, file.length, 32 * 1024);
     requests.onCompleted();
     try {
       result.get(60, TimeUnit.SECONDS);
@@ -167,9 +141,7 @@ class HostileInputIT extends StoreIntegrationTest {
           org.assertj.core.api.Assertions.catchThrowableOfType(
               StatusRuntimeException.class,
               () ->
-                  TraceStoreGrpc.newBlockingStub(channel)
-                      .withInterceptors(
-                          MetadataUtils.newAttachHeadersInterceptor(bearer(ADMIN_TOKEN)))
+                  GrpcUploads.withToken(TraceStoreGrpc.newBlockingStub(channel), ADMIN_TOKEN)
                       .getReplayPlan(
                           GetReplayPlanRequest.newBuilder()
                               .setApp("web")
@@ -192,13 +164,6 @@ class HostileInputIT extends StoreIntegrationTest {
       assertThat(response.status()).as(path + ": " + response.text()).isIn(400, 404);
     }
     assertThat(rowCounts()).isEqualTo(before);
-  }
-
-  private static Metadata bearer(String token) {
-    Metadata metadata = new Metadata();
-    metadata.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return metadata;
   }
 
   @Test

@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.tracefetch.api.v1.ListAppsRequest;
 import dev.tracefetch.api.v1.TraceStoreGrpc;
 import dev.tracefetch.store.grpc.GrpcServer;
+import dev.tracefetch.store.support.GrpcUploads;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.StoreIntegrationTest;
 import dev.tracefetch.store.support.TestTraces;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -193,12 +192,7 @@ class PostgresRestartIT extends StoreIntegrationTest {
                 "127.0.0.1", grpcServer.port(), InsecureChannelCredentials.create())
             .build();
     try {
-      Metadata metadata = new Metadata();
-      metadata.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-          "Bearer " + ADMIN_TOKEN);
-      TraceStoreGrpc.newBlockingStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
+      GrpcUploads.withToken(TraceStoreGrpc.newBlockingStub(channel), ADMIN_TOKEN)
           .withDeadlineAfter(60, TimeUnit.SECONDS)
           .listApps(ListAppsRequest.getDefaultInstance());
       return Status.Code.OK;

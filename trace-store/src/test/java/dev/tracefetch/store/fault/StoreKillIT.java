@@ -2,22 +2,19 @@ package dev.tracefetch.store.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.tracefetch.api.files.ContentDigest;
-import dev.tracefetch.api.v1.TraceStoreGrpc;
 import dev.tracefetch.api.v1.UploadChunk;
 import dev.tracefetch.api.v1.UploadResult;
 import dev.tracefetch.recorder.upload.TraceDelivery;
 import dev.tracefetch.recorder.upload.TraceSpool;
 import dev.tracefetch.recorder.upload.TraceUploader;
+import dev.tracefetch.store.support.GrpcUploads;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.TestPostgres;
 import dev.tracefetch.store.support.TestTraces;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -210,34 +207,11 @@ class StoreKillIT {
         Grpc.newChannelBuilderForAddress("127.0.0.1", grpcPort, InsecureChannelCredentials.create())
             .build();
     try {
-      Metadata auth = new Metadata();
-      auth.put(
-          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + ADMIN);
       CompletableFuture<UploadResult> result = new CompletableFuture<>();
-      StreamObserver<UploadChunk> requests =
-          TraceStoreGrpc.newStub(channel)
-              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
-              .upload(
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(UploadResult value) {
-                      result.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                      result.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                  });
+      StreamObserver<UploadChunk> requests = GrpcUploads.open(channel, ADMIN, result);
       int half = streamed.length / 2;
       for (int offset = 0; offset < half; offset += 4096) {
-        requests.onNext(
-            UploadChunk.newBuilder()
-                .setData(ByteString.copyFrom(streamed, offset, Math.min(4096, half - offset)))
-                .build());
+        GrpcUploads.send(requests, streamed, offset, Math.min(offset + 4096, half), 4096);
         Thread.sleep(1);
       }
       Thread.sleep(500);

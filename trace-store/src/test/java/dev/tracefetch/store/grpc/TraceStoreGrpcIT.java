@@ -3,7 +3,6 @@ package dev.tracefetch.store.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.tracefetch.api.files.ContentDigest;
 import dev.tracefetch.api.files.ReadLimits;
 import dev.tracefetch.api.files.ReplayFiles;
@@ -15,13 +14,13 @@ import dev.tracefetch.api.v1.ReplayPlan;
 import dev.tracefetch.api.v1.TraceStoreGrpc;
 import dev.tracefetch.api.v1.UploadChunk;
 import dev.tracefetch.api.v1.UploadResult;
+import dev.tracefetch.store.support.GrpcUploads;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.StoreIntegrationTest;
 import dev.tracefetch.store.support.TestTraces;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -30,7 +29,6 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -68,17 +66,8 @@ class TraceStoreGrpcIT extends StoreIntegrationTest {
     inProcess.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
   }
 
-  private static Metadata bearer(String token) {
-    Metadata metadata = new Metadata();
-    metadata.put(GrpcAuthInterceptor.AUTHORIZATION, "Bearer " + token);
-    return metadata;
-  }
-
   private TraceStoreGrpc.TraceStoreBlockingStub blocking(String token) {
-    TraceStoreGrpc.TraceStoreBlockingStub stub = TraceStoreGrpc.newBlockingStub(channel);
-    return token == null
-        ? stub
-        : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+    return GrpcUploads.withToken(TraceStoreGrpc.newBlockingStub(channel), token);
   }
 
   /** Streams {@code file} in 100-byte chunks. */
@@ -87,35 +76,9 @@ class TraceStoreGrpcIT extends StoreIntegrationTest {
   }
 
   private UploadResult upload(byte[] file, String token, int chunkSize) throws Exception {
-    TraceStoreGrpc.TraceStoreStub stub = TraceStoreGrpc.newStub(channel);
-    if (token != null) {
-      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
-    }
     CompletableFuture<UploadResult> result = new CompletableFuture<>();
-    StreamObserver<UploadChunk> requests =
-        stub.upload(
-            new StreamObserver<>() {
-              @Override
-              public void onNext(UploadResult value) {
-                result.complete(value);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                result.completeExceptionally(t);
-              }
-
-              @Override
-              public void onCompleted() {
-                result.complete(null);
-              }
-            });
-    for (int offset = 0; offset < file.length; offset += chunkSize) {
-      requests.onNext(
-          UploadChunk.newBuilder()
-              .setData(ByteString.copyFrom(file, offset, Math.min(chunkSize, file.length - offset)))
-              .build());
-    }
+    StreamObserver<UploadChunk> requests = GrpcUploads.open(channel, token, result);
+    GrpcUploads.send(requests, file, 0, file.length, chunkSize);
     requests.onCompleted();
     try {
       return result.get(60, TimeUnit.SECONDS);
@@ -247,8 +210,7 @@ class TraceStoreGrpcIT extends StoreIntegrationTest {
                   HealthCheckRequest.newBuilder().setService("tracefetch.v1.TraceStore").build());
       assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
       var apps =
-          TraceStoreGrpc.newBlockingStub(real)
-              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ADMIN_TOKEN)))
+          GrpcUploads.withToken(TraceStoreGrpc.newBlockingStub(real), ADMIN_TOKEN)
               .listApps(ListAppsRequest.getDefaultInstance());
       assertThat(apps).isNotNull();
       assertThatThrownBy(
