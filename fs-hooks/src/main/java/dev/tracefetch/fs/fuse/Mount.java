@@ -214,7 +214,7 @@ public final class Mount implements AutoCloseable {
       return false;
     }
     try {
-      return MountTable.find(mountPoint).map(MountTable.Entry::isFuse).orElse(false);
+      return MountTable.isFuseMountedAt(mountPoint);
     } catch (IOException e) {
       return false;
     }
@@ -233,7 +233,7 @@ public final class Mount implements AutoCloseable {
     closed = true;
     boolean detached = false;
     try {
-      if (MountTable.find(mountPoint).map(MountTable.Entry::isFuse).orElse(false)) {
+      if (MountTable.isFuseMountedAt(mountPoint)) {
         detached = unmount(mountPoint, false);
       }
     } catch (IOException e) {
@@ -340,7 +340,7 @@ public final class Mount implements AutoCloseable {
 
   private static void lazyUnmountQuietly(Path mp) {
     try {
-      if (MountTable.find(mp).map(MountTable.Entry::isFuse).orElse(false)) {
+      if (MountTable.isFuseMountedAt(mp)) {
         runUnmount(mp, true);
       }
     } catch (IOException | MountException e) {

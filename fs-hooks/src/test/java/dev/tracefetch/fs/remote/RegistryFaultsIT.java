@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tracefetch.fs.cache.ChunkCache;
 import dev.tracefetch.fs.cache.ChunkLoader;
+import dev.tracefetch.fs.fuse.MountTable;
 import dev.tracefetch.layer.estargz.EstargzWriter;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.image.ImageReference;
@@ -18,7 +19,6 @@ import dev.tracefetch.oci.testing.RegistryExtension;
 import dev.tracefetch.oci.testing.TestImage;
 import dev.tracefetch.oci.testing.TestLayer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -270,7 +270,7 @@ class RegistryFaultsIT {
       REGISTRY.server().restart();
     }
     Path mp = work.resolve("mnt");
-    assertThat(fuseMountAt(mp)).as("nothing mounted after a failed mount").isFalse();
+    assertThat(MountTable.isFuseMountedAt(mp)).as("nothing mounted after a failed mount").isFalse();
     try (Stream<Path> left = Files.list(work.resolve("cache"))) {
       assertThat(left.map(p -> p.getFileName().toString()))
           .as("no layer work directory left behind")
@@ -341,24 +341,5 @@ class RegistryFaultsIT {
     try (Stream<Path> tmp = Files.list(cacheDir.resolve("tmp"))) {
       assertThat(tmp).as("temp files left in the cache").isEmpty();
     }
-  }
-
-  /** Whether /proc/self/mountinfo lists a FUSE filesystem at {@code mp}. */
-  static boolean fuseMountAt(Path mp) throws IOException {
-    String target = mp.toAbsolutePath().normalize().toString();
-    try (InputStream in = Files.newInputStream(Path.of("/proc/self/mountinfo"))) {
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        String[] f = line.split(" ");
-        int dash = List.of(f).indexOf("-");
-        if (f.length > 4
-            && f[4].replace("\\040", " ").equals(target)
-            && dash > 0
-            && dash + 1 < f.length
-            && f[dash + 1].startsWith("fuse")) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

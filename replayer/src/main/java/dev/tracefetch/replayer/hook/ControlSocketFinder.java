@@ -1,5 +1,6 @@
 package dev.tracefetch.replayer.hook;
 
+import dev.tracefetch.fs.fuse.MountTable;
 import dev.tracefetch.replayer.control.ControlSockets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import dev.tracefetch.api.files.ReplayArtifacts;
 import dev.tracefetch.api.v1.ReplayerStatus;
 import dev.tracefetch.api.v1.StartReplayRequest;
 import dev.tracefetch.api.v1.StartReplayResponse;
+import dev.tracefetch.fs.fuse.MountTable;
 import dev.tracefetch.replayer.control.ControlClient;
 import dev.tracefetch.replayer.control.ControlException;
 import java.io.IOException;

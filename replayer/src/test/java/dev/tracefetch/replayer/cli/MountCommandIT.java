@@ -3,13 +3,11 @@ package dev.tracefetch.replayer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tracefetch.fs.fuse.MountTable;
 import dev.tracefetch.oci.registry.RegistryClient;
 import dev.tracefetch.oci.testing.PushedImage;
 import dev.tracefetch.oci.testing.RegistryExtension;
 import dev.tracefetch.oci.testing.TestImages;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,14 +74,14 @@ class MountCommandIT {
       String output = Files.readString(log);
       assertThat(child.exitValue()).as("exit code; output:\n%s", output).isZero();
       assertThat(output).contains("mounted " + pushed.reference()).contains("SIG" + signal);
-      assertThat(fuseMountAt(mp)).as("mount table after exit").isFalse();
+      assertThat(MountTable.isFuseMountedAt(mp)).as("mount table after exit").isFalse();
       assertThat(mp).isEmptyDirectory();
     } finally {
       if (child.isAlive()) {
         child.destroyForcibly();
         child.waitFor(30, TimeUnit.SECONDS);
       }
-      if (fuseMountAt(mp)) {
+      if (MountTable.isFuseMountedAt(mp)) {
         new ProcessBuilder("fusermount", "-u", "-z", mp.toString()).inheritIO().start().waitFor();
       }
     }
@@ -91,7 +89,7 @@ class MountCommandIT {
 
   static void awaitMounted(Process child, Path mp, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!fuseMountAt(mp)) {
+    while (!MountTable.isFuseMountedAt(mp)) {
       if (!child.isAlive()) {
         throw new AssertionError(
             "replayer mount exited with " + child.exitValue() + ":\n" + Files.readString(log));
@@ -101,24 +99,5 @@ class MountCommandIT {
       }
       Thread.sleep(100);
     }
-  }
-
-  /** Whether /proc/self/mountinfo lists a FUSE filesystem at {@code mp} (field 5 is the point). */
-  static boolean fuseMountAt(Path mp) throws IOException {
-    String target = mp.toAbsolutePath().normalize().toString();
-    try (InputStream in = Files.newInputStream(Path.of("/proc/self/mountinfo"))) {
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        String[] f = line.split(" ");
-        int dash = List.of(f).indexOf("-");
-        if (f.length > 4
-            && f[4].replace("\\040", " ").equals(target)
-            && dash > 0
-            && dash + 1 < f.length
-            && f[dash + 1].startsWith("fuse")) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

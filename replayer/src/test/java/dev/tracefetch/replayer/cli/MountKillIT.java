@@ -1,12 +1,12 @@
 package dev.tracefetch.replayer.cli;
 
 import static dev.tracefetch.replayer.cli.MountCommandIT.awaitMounted;
-import static dev.tracefetch.replayer.cli.MountCommandIT.fuseMountAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tracefetch.cli.Cli;
+import dev.tracefetch.fs.fuse.MountTable;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.registry.RegistryClient;
@@ -113,7 +113,7 @@ class MountKillIT {
       }
 
       // The mount is stale: still listed, answers "not connected", never hangs.
-      assertThat(fuseMountAt(mp)).isTrue();
+      assertThat(MountTable.isFuseMountedAt(mp)).isTrue();
       assertThatThrownBy(() -> Files.readAllBytes(mp.resolve("etc/small.txt")))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("not connected");
@@ -129,7 +129,7 @@ class MountKillIT {
 
       // The documented recovery.
       assertThat(Cli.execute(new ReplayerCommand(), "umount", mp.toString())).isZero();
-      assertThat(fuseMountAt(mp)).as("mount table after replayer umount").isFalse();
+      assertThat(MountTable.isFuseMountedAt(mp)).as("mount table after replayer umount").isFalse();
       assertThat(mp).isEmptyDirectory();
       Files.writeString(mp.resolve("probe"), "usable");
       Files.delete(mp.resolve("probe"));
@@ -149,14 +149,14 @@ class MountKillIT {
             .as("the torn entry was detected, deleted and fetched again")
             .isEqualTo(1);
       }
-      assertThat(fuseMountAt(mp)).isFalse();
+      assertThat(MountTable.isFuseMountedAt(mp)).isFalse();
       CacheContents.assertIntact(cache);
     } finally {
       if (child.isAlive()) {
         child.destroyForcibly();
         child.waitFor(30, TimeUnit.SECONDS);
       }
-      if (fuseMountAt(mp)) {
+      if (MountTable.isFuseMountedAt(mp)) {
         new ProcessBuilder("fusermount", "-u", "-z", mp.toString()).inheritIO().start().waitFor();
       }
     }
