@@ -182,6 +182,29 @@ public final class ChunkCache implements Closeable {
   }
 
   /**
+   * Empties the cache: every entry on disk, also those other processes sharing the directory
+   * stored, and the memory tier. A fetch in flight still completes and stores its chunk. For an
+   * operator whose node should start over, and for benchmarks that need a cold cache under a
+   * running node daemon.
+   *
+   * @return the number of entries removed from disk
+   */
+  public long clear() throws IOException {
+    long removed = 0;
+    synchronized (lock) {
+      memory.clear();
+      for (Found f : scanEntries(false)) {
+        if (Files.deleteIfExists(entryPath(f.digest()))) {
+          removed++;
+        }
+      }
+      lru.clear();
+      diskBytes = 0;
+    }
+    return removed;
+  }
+
+  /**
    * Drops the memory tier; entries on disk stay for the next process, evicted down to the limit
    * counting what other processes sharing the directory stored.
    */

@@ -113,6 +113,32 @@ class ChunkCacheTest {
   }
 
   @Test
+  void clearRemovesEveryEntryAlsoThoseOfAnotherCacheOnTheDirectoryAndTheNextReadFetches()
+      throws Exception {
+    CountingLoader loader = new CountingLoader();
+    byte[] a = chunk(30, 5000);
+    byte[] b = chunk(31, 6000);
+    Digest da = loader.add(a);
+    Digest db = loader.add(b);
+    try (ChunkCache cache = open(1 << 20);
+        ChunkCache other = open(1 << 20)) {
+      cache.get(da, loader);
+      other.get(db, loader);
+      assertThat(entryFiles()).hasSize(2);
+
+      assertThat(cache.clear()).isEqualTo(2);
+
+      assertThat(entryFiles()).isEmpty();
+      assertThat(cache.stats().entries()).isZero();
+      assertThat(cache.stats().diskBytes()).isZero();
+      assertThat(cache.contains(da)).isFalse();
+      assertThat(bytes(cache.get(da, loader))).isEqualTo(a); // not from the memory tier either
+      assertThat(loader.calls(da)).isEqualTo(2);
+      assertThat(entryFiles()).hasSize(1);
+    }
+  }
+
+  @Test
   void returnedBuffersAreReadOnly() throws Exception {
     CountingLoader loader = new CountingLoader();
     Digest d = loader.add(chunk(2, 100));
