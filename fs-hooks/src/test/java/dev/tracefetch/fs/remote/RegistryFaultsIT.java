@@ -11,8 +11,6 @@ import dev.tracefetch.layer.estargz.EstargzWriter;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.registry.RegistryClient;
-import dev.tracefetch.oci.registry.RegistryTimeouts;
-import dev.tracefetch.oci.registry.RetryPolicy;
 import dev.tracefetch.oci.testing.FaultProxy;
 import dev.tracefetch.oci.testing.FaultProxy.Fault;
 import dev.tracefetch.oci.testing.RegistryExtension;
@@ -109,18 +107,7 @@ class RegistryFaultsIT {
   }
 
   private RegistryClient client() {
-    return proxy
-        .clientBuilder()
-        .timeouts(
-            new RegistryTimeouts(
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(5)))
-        .retryPolicy(
-            new RetryPolicy(
-                2, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(2)))
-        .build();
+    return proxy.impatientClient();
   }
 
   private record Mounted(RegistryImageMount mount, ChunkCache cache) {

@@ -1,6 +1,7 @@
 package dev.tracefetch.oci.testing;
 
 import dev.tracefetch.oci.registry.RegistryClient;
+import dev.tracefetch.oci.registry.RegistryTimeouts;
 import dev.tracefetch.oci.registry.RetryPolicy;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -167,6 +168,25 @@ public final class FaultProxy implements Closeable {
       registry.credentials().ifPresent(b::credentials);
     }
     return b;
+  }
+
+  /**
+   * A client for the proxy that gives up fast (connect 1 s, read/write 2 s, call 5 s; 2 attempts, a
+   * {@code Retry-After} over 2 s not waited out), so a test sees each fault's effect within
+   * seconds. The caller closes it.
+   */
+  public RegistryClient impatientClient() {
+    return clientBuilder()
+        .timeouts(
+            new RegistryTimeouts(
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5)))
+        .retryPolicy(
+            new RetryPolicy(
+                2, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(2)))
+        .build();
   }
 
   /** Faults every request from now on, until {@link #heal()}. */

@@ -7,8 +7,6 @@ import dev.tracefetch.api.v1.ReplayPlan;
 import dev.tracefetch.oci.image.Digest;
 import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.oci.registry.RegistryClient;
-import dev.tracefetch.oci.registry.RegistryTimeouts;
-import dev.tracefetch.oci.registry.RetryPolicy;
 import dev.tracefetch.oci.testing.FaultProxy;
 import dev.tracefetch.oci.testing.FaultProxy.Fault;
 import dev.tracefetch.oci.testing.RegistryExtension;
@@ -71,19 +69,7 @@ class ReplayFaultsIT {
     assumeTrue(Files.isReadable(Path.of("/dev/fuse")), "/dev/fuse is not available here");
     Path cache = work.resolve("cache");
     try (FaultProxy proxy = FaultProxy.start(REGISTRY.server())) {
-      RegistryClient client =
-          proxy
-              .clientBuilder()
-              .timeouts(
-                  new RegistryTimeouts(
-                      Duration.ofSeconds(1),
-                      Duration.ofSeconds(2),
-                      Duration.ofSeconds(2),
-                      Duration.ofSeconds(5)))
-              .retryPolicy(
-                  new RetryPolicy(
-                      2, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(2)))
-              .build();
+      RegistryClient client = proxy.impatientClient();
       try (LazyImageMount m =
           LazyImageMount.open(
               client,
