@@ -1,8 +1,8 @@
-import dev.tracefetch.store.TraceStoreApplication;
 import dev.tracefetch.store.load.MixedLoad;
 import dev.tracefetch.store.plan.PlanRecomputer;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.TestPostgres;
+import dev.tracefetch.store.support.TestStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -35,18 +33,8 @@ public final class MixedLoadBenchmark {
     TestPostgres.Database db = TestPostgres.freshDatabase("mixedload");
     int exit = 0;
     try (ConfigurableApplicationContext store =
-        new SpringApplicationBuilder(TraceStoreApplication.class)
-            .run(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--tracestore.grpc.port=0",
-                "--tracestore.grpc.address=127.0.0.1",
-                "--tracestore.auth.admin-token=" + ADMIN,
-                "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.user(),
-                "--spring.datasource.password=" + db.password(),
-                "--logging.level.root=warn")) {
-      Http http = new Http(((WebServerApplicationContext) store).getWebServer().getPort());
+        TestStores.start(db, ADMIN, "--logging.level.root=warn")) {
+      Http http = TestStores.http(store);
       Set<String> expected = new HashSet<>(MixedLoad.seed(http, ADMIN));
       store.getBean(PlanRecomputer.class).awaitIdle(Duration.ofMinutes(2));
       MixedLoad.Result result = MixedLoad.run(http, ADMIN, clients, Duration.ofSeconds(seconds));

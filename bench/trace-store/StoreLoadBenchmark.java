@@ -1,7 +1,7 @@
-import dev.tracefetch.store.TraceStoreApplication;
 import dev.tracefetch.store.plan.PlanRecomputer;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.TestPostgres;
+import dev.tracefetch.store.support.TestStores;
 import dev.tracefetch.store.support.TestTraces;
 import dev.tracefetch.store.trace.UploadPathCost;
 import java.nio.file.Files;
@@ -15,8 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -80,18 +78,8 @@ public final class StoreLoadBenchmark {
 
     TestPostgres.Database db = TestPostgres.freshDatabase("bench");
     try (ConfigurableApplicationContext store =
-        new SpringApplicationBuilder(TraceStoreApplication.class)
-            .run(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--tracestore.grpc.port=0",
-                "--tracestore.grpc.address=127.0.0.1",
-                "--tracestore.auth.admin-token=" + ADMIN,
-                "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.user(),
-                "--spring.datasource.password=" + db.password(),
-                "--logging.level.root=warn")) {
-      Http http = new Http(((WebServerApplicationContext) store).getWebServer().getPort());
+        TestStores.start(db, ADMIN, "--logging.level.root=warn")) {
+      Http http = TestStores.http(store);
       // Warm-up: JIT, pools, plan cache.
       for (int i = 0; i < 3; i++) {
         http.get("/api/v1/apps", ADMIN);

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracefetch.store.plan.PlanRecomputer;
 import dev.tracefetch.store.support.Http;
 import dev.tracefetch.store.support.TestPostgres;
+import dev.tracefetch.store.support.TestStores;
 import dev.tracefetch.store.support.TestTraces;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Stopping the store and starting it again on the same database keeps everything. */
@@ -17,20 +16,7 @@ class RestartIT {
   private static final String ADMIN = "restart-admin-token-0123456789";
 
   private static ConfigurableApplicationContext start(TestPostgres.Database db) {
-    return new SpringApplicationBuilder(TraceStoreApplication.class)
-        .run(
-            "--server.port=0",
-            "--server.address=127.0.0.1",
-            "--tracestore.grpc.port=0",
-            "--tracestore.grpc.address=127.0.0.1",
-            "--tracestore.auth.admin-token=" + ADMIN,
-            "--spring.datasource.url=" + db.url(),
-            "--spring.datasource.username=" + db.user(),
-            "--spring.datasource.password=" + db.password());
-  }
-
-  private static Http http(ConfigurableApplicationContext context) {
-    return new Http(((WebServerApplicationContext) context).getWebServer().getPort());
+    return TestStores.start(db, ADMIN);
   }
 
   @Test
@@ -42,7 +28,7 @@ class RestartIT {
     byte[] file = TestTraces.file(TestTraces.normal("persist", TestTraces.IMAGE_A, 1));
     String planPath = "/api/v1/apps/persist/images/" + TestTraces.IMAGE_A + "/plan";
     try (ConfigurableApplicationContext first = start(db)) {
-      Http http = http(first);
+      Http http = TestStores.http(first);
       traceId = http.upload(file, ADMIN).json().get("id").asText();
       http.upload(TestTraces.file(TestTraces.normal("persist", TestTraces.IMAGE_A, 2)), ADMIN);
       reader =
@@ -55,7 +41,7 @@ class RestartIT {
     }
 
     try (ConfigurableApplicationContext second = start(db)) {
-      Http http = http(second);
+      Http http = TestStores.http(second);
       assertThat(http.get("/api/v1/traces/" + traceId, reader).json().get("app").asText())
           .isEqualTo("persist");
       assertThat(http.get("/api/v1/traces/" + traceId + "/file", reader).body()).isEqualTo(file);

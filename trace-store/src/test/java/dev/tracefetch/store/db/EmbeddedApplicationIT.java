@@ -2,14 +2,12 @@ package dev.tracefetch.store.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tracefetch.store.TraceStoreApplication;
 import dev.tracefetch.store.support.Http;
+import dev.tracefetch.store.support.TestStores;
 import dev.tracefetch.store.support.TestTraces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** With no database configured, the store runs on its embedded cluster and keeps its data. */
@@ -17,14 +15,7 @@ class EmbeddedApplicationIT {
   private static final String ADMIN = "embedded-admin-token-0123456789";
 
   private static ConfigurableApplicationContext start(Path dataDir) {
-    return new SpringApplicationBuilder(TraceStoreApplication.class)
-        .run(
-            "--server.port=0",
-            "--server.address=127.0.0.1",
-            "--tracestore.grpc.port=0",
-            "--tracestore.grpc.address=127.0.0.1",
-            "--tracestore.auth.admin-token=" + ADMIN,
-            "--tracestore.embedded-db.data-dir=" + dataDir);
+    return TestStores.start(ADMIN, "--tracestore.embedded-db.data-dir=" + dataDir);
   }
 
   @Test
@@ -37,7 +28,7 @@ class EmbeddedApplicationIT {
     try (ConfigurableApplicationContext first = start(dataDir)) {
       EmbeddedPostgres pg = first.getBean(EmbeddedPostgres.class);
       port = pg.port();
-      Http http = new Http(((WebServerApplicationContext) first).getWebServer().getPort());
+      Http http = TestStores.http(first);
       Http.Response uploaded = http.upload(file, ADMIN);
       assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(201);
       id = uploaded.json().get("id").asText();
@@ -49,7 +40,7 @@ class EmbeddedApplicationIT {
       // stopped with the store
     }
     try (ConfigurableApplicationContext second = start(dataDir)) {
-      Http http = new Http(((WebServerApplicationContext) second).getWebServer().getPort());
+      Http http = TestStores.http(second);
       assertThat(http.get("/api/v1/traces/" + id, ADMIN).status()).isEqualTo(200);
       assertThat(http.upload(file, ADMIN).status()).isEqualTo(200);
     }
