@@ -128,7 +128,10 @@ public final class TreeNode {
     return contentDigest;
   }
 
-  /** Index of the layer the visible node comes from (for a directory no layer declared: the lowest layer that implies it). */
+  /**
+   * Index of the layer the visible node comes from (for a directory no layer declared: the lowest
+   * layer that implies it).
+   */
   public int layer() {
     return layer;
   }

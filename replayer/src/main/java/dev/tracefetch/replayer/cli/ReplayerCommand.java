@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "Mount images lazily and replay start-up traces on the node.",
     subcommands = {
       MountCommand.class,
+      DaemonCommand.class,
       UmountCommand.class,
       PrefetchAllCommand.class,
       HookCommand.class,
