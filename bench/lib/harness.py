@@ -150,6 +150,46 @@ def start_proxy(svc, rate_mbit, rtt_ms, forwards, work, tag):
     return p, read_json(pf)
 
 
+def start_trace_store(svc, work):
+    """Starts bin/trace-store (mode 6's plan source) with its embedded PostgreSQL under the bench
+    prep dir, which keeps the uploaded traces across harness runs, and a bootstrap admin token
+    (kept next to it). Returns {"direct": host:port, "token": ...}, or None when not built."""
+    tool = os.path.join(REPO_DIR, "bin", "trace-store")
+    if subprocess.run([tool, "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+        log("trace store: bin/trace-store is not built; mode 6 falls back to build-replay")
+        return None
+    prep = os.path.join(CACHE_DIR, "prep")
+    os.makedirs(prep, exist_ok=True)
+    token_file = os.path.join(prep, "trace-store.token")
+    if not os.path.exists(token_file):
+        with open(token_file, "w") as f:
+            f.write(os.urandom(24).hex() + "\n")
+        os.chmod(token_file, 0o600)
+    token = open(token_file).read().strip()
+    port = free_port()
+    env = dict(os.environ, TRACE_STORE_PORT=str(port), TRACE_STORE_GRPC_PORT="0",
+               TRACE_STORE_ADMIN_TOKEN=token, JAVA_OPTS="-Xmx512m")
+    logf = os.path.join(work, "trace-store.log")
+    p = svc.start("trace-store", [tool, f"--tracestore.embedded-db.data-dir={os.path.join(prep, 'trace-store')}",
+                                  "--tracestore.grpc.address=127.0.0.1"],
+                  env=env, stdout=open(logf, "w"), stderr=subprocess.STDOUT)
+    end = time.time() + 180
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/actuator/health/readiness", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if p.poll() is not None or time.time() > end:
+            log(f"trace store did not start (see {logf}); mode 6 falls back to build-replay")
+            svc.stop(p)
+            return None
+        time.sleep(0.5)
+    log(f"trace store at 127.0.0.1:{port} (embedded PostgreSQL under {prep}/trace-store)")
+    return {"direct": f"127.0.0.1:{port}", "token": token}
+
+
 def proxy_stats(control_port, reset=False, detail=False):
     c = http.client.HTTPConnection("127.0.0.1", control_port, timeout=10)
     c.request("POST" if reset else "GET", "/reset" if reset else ("/stats?detail" if detail else "/stats"))
@@ -266,7 +306,12 @@ def mode_env(ctx, wl, image_dir, run_dir, port):
         "TF_WORKDIR": rec.get("workdir", "/"), "TF_ENV": "\n".join(env_lines),
         "TF_PREP_DIR": os.path.join(CACHE_DIR, "prep", os.path.basename(image_dir)),
         "TF_READY": ready_spec, "TF_CMD_JSON": json.dumps(rec["cmd"]),
+        "TF_CHUNK_SIZE": ctx.get("chunk_size", "512K"),
     })
+    store = ctx.get("store")
+    if store:
+        env.update({"TF_STORE_DIRECT": f"http://{store['direct']}", "TF_STORE_TOKEN": store["token"],
+                    "TF_STORE_LINK": f"http://{ctx.get('link_store', store['direct'])}"})
     return env, rec
 
 
@@ -281,9 +326,25 @@ def check_mode(ctx, mode, wl, image_dir):
     return None if p.returncode == 0 else (p.stdout.strip().splitlines() or ["unavailable"])[-1]
 
 
+PREP_NOTES = []  # e.g. a mode that fell back to another way than the issue asks for
+
+
 def prepare_mode(ctx, mode, wl, image_dir):
-    env, _ = mode_env(ctx, wl, image_dir, os.path.join(WORK_DIR, "prepare"), 0)
-    run(["bash", mode_script(mode), "prepare"], env=env)
+    # A real port: preparation may start the workload (record-trace), which listens on it.
+    env, _ = mode_env(ctx, wl, image_dir, os.path.join(WORK_DIR, "prepare"), free_port())
+    t0 = time.time()
+    p = subprocess.run(["bash", mode_script(mode), "prepare"], env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"modes/{MODES[mode][0]} prepare (exit {p.returncode}):\n{p.stdout[-3000:]}")
+    if time.time() - t0 > 2:
+        log(f"prepared {mode} for {wl} in {time.time() - t0:.0f}s (untimed)")
+    for line in p.stdout.splitlines():
+        if "FALLBACK" in line:
+            log(f"  {wl} {mode}: {line.strip()}")
+            note = f"{wl} {mode}: {line.strip()}"
+            if note not in PREP_NOTES:
+                PREP_NOTES.append(note)
 
 
 def mode_stats(mode, env, pid):
@@ -303,22 +364,77 @@ def mode_stats(mode, env, pid):
     return {}
 
 
+# Modes served by bin/replayer: with the node daemon available, each of their runs gets a fresh
+# `replayer daemon` (untimed, like containerd-stargz-grpc already running on the node).
+REPLAYER_MODES = {"lazy", "lazy-landmark", "lazy-replay", "prefetch-all"}
+
+
+def daemon_available():
+    tool = os.path.join(REPO_DIR, "bin", "replayer")
+    p = subprocess.run([tool, "daemon", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return p.returncode == 0 and "replayer daemon" in p.stdout
+
+
+def start_daemon(ctx, run_dir, log_path):
+    """Starts `replayer daemon` in a private mount namespace of its own (its FUSE mounts live and
+    die there; the run joins it) with this run's empty chunk cache; waits for its socket."""
+    sock = os.path.join(run_dir, "daemon.sock")
+    mport = free_port()
+    cache = os.path.join(run_dir, "cache")
+    os.makedirs(cache, exist_ok=True)
+    p = subprocess.Popen(
+        ["setpriv", "--pdeathsig", "TERM", "--", "unshare", "--mount", "--propagation", "private", "--",
+         os.path.join(REPO_DIR, "bin", "replayer"), "daemon", "--socket", sock, "--cache", cache,
+         "--insecure-registry", ctx["link_registry"], "--metrics-address", f"127.0.0.1:{mport}"],
+        stdout=subprocess.DEVNULL, stderr=open(log_path, "w"), stdin=subprocess.DEVNULL, start_new_session=True)
+    end = time.time() + 120
+    while not os.path.exists(sock):
+        if p.poll() is not None or time.time() > end:
+            stop_daemon(p)
+            with open(log_path, errors="replace") as f:
+                raise RuntimeError(f"replayer daemon did not start:\n{f.read()[-2000:]}")
+        time.sleep(0.05)
+    return {"proc": p, "socket": sock, "metrics": f"127.0.0.1:{mport}"}
+
+
+def stop_daemon(p):
+    """SIGTERM (the daemon unmounts everything), then SIGKILL after 30 s."""
+    try:
+        os.killpg(p.pid, signal.SIGTERM)
+        p.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+    except ProcessLookupError:
+        pass
+
+
 def run_once(ctx, mode, wl, image_dir, timeout, drop=True, after_ready=None):
     """One cold start to ready. Returns a result dict (time, bytes, requests, phases)."""
     run_dir = os.path.join(WORK_DIR, f"run-{mode}-{wl}-{os.getpid()}")
     shutil.rmtree(run_dir, ignore_errors=True)
     os.makedirs(run_dir)
+    daemon = None
     try:
-        return _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir)
+        if ctx.get("daemon") and mode in REPLAYER_MODES:
+            os.makedirs(os.path.join(WORK_DIR, "logs"), exist_ok=True)
+            daemon = start_daemon(ctx, run_dir, os.path.join(WORK_DIR, "logs", f"daemon-{mode}-{wl}.log"))
+        return _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir, daemon)
     finally:
+        if daemon:
+            stop_daemon(daemon["proc"])
         # Mounts lived in the run's private mount namespace, which is gone with its processes:
         # only plain directories are left here.
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir):
+def _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir, daemon=None):
     port = free_port()
     env, rec = mode_env(ctx, wl, image_dir, run_dir, port)
+    namespace = ["unshare", "--mount", "--propagation", "private", "--"]
+    if daemon:
+        env.update({"TF_DAEMON_SOCKET": daemon["socket"], "TF_DAEMON_METRICS": daemon["metrics"]})
+        namespace = ["nsenter", "-t", str(daemon["proc"].pid), "-m", "--"]
     logs = os.path.join(WORK_DIR, "logs")
     os.makedirs(logs, exist_ok=True)
     errlog = os.path.join(logs, f"last-{mode}-{wl}.log")
@@ -330,8 +446,7 @@ def _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir):
     pattern = re.compile(rec["ready"].get("pattern", "$^").encode())
     t0 = time.time()
     p = subprocess.Popen(
-        ["setpriv", "--pdeathsig", "TERM", "--", "unshare", "--mount", "--propagation", "private", "--",
-         "bash", mode_script(mode), "run", "--"] + rec["cmd"],
+        ["setpriv", "--pdeathsig", "TERM", "--"] + namespace + ["bash", mode_script(mode), "run", "--"] + rec["cmd"],
         env=env, stdout=subprocess.PIPE, stderr=open(errlog, "w"), stdin=subprocess.DEVNULL,
         start_new_session=True)
     out_tail = []
@@ -430,7 +545,7 @@ def estargz_images(ctx, built):
     for w, d in built.items():
         env, _ = mode_env(ctx, w, d, os.path.join(WORK_DIR, "prepare"), 0)
         script = ('source "$TF_REPO/bench/lib/mode-common.sh"; source "$TF_REPO/bench/lib/lazy-common.sh"; '
-                  'check_cli "$BUILDER" convert invalid::src invalid::dst || exit 3; ensure_estargz')
+                  'check_cli "$BUILDER" convert --help || exit 3; ensure_estargz; estargz_ref "$TF_REGISTRY_DIRECT"')
         p = subprocess.run(["bash", "-c", script, "estargz"], env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
         if p.returncode == 3:
@@ -439,12 +554,13 @@ def estargz_images(ctx, built):
         if p.returncode != 0:
             log(f"eStargz conversion of {w} failed:\n{p.stdout[-2000:]}")
             continue
-        raw = subprocess.run(["skopeo", "inspect", "--tls-verify=false", "--raw",
-                              f"docker://{ctx['registry']}/bench/{w}-estargz:{images.TAG}"],
+        ref = p.stdout.strip().splitlines()[-1]
+        raw = subprocess.run(["skopeo", "inspect", "--tls-verify=false", "--raw", f"docker://{ref}"],
                              stdout=subprocess.PIPE, text=True)
         if raw.returncode == 0:
             layers = json.loads(raw.stdout)["layers"]
-            out[w] = {"compressed": sum(l["size"] for l in layers), "layers": len(layers)}
+            out[w] = {"compressed": sum(l["size"] for l in layers), "layers": len(layers),
+                      "chunk_size": ctx.get("chunk_size", "512K")}
             log(f"eStargz image of {w}: {out[w]['compressed'] / 1e6:.1f} MB")
     return out
 
@@ -531,6 +647,11 @@ def main():
     ap.add_argument("--out", default=os.path.join(BENCH_DIR, "results"))
     ap.add_argument("--components", action=argparse.BooleanOptionalAction, default=None,
                     help="also run the component benchmarks in bench/components (default: on unless --quick)")
+    ap.add_argument("--chunk-size", default="512K",
+                    help="eStargz chunk size for modes 4-7 (trace-layer-builder convert --chunk-size), e.g. 1M")
+    ap.add_argument("--daemon", action=argparse.BooleanOptionalAction, default=None,
+                    help="modes 4-7 mount through a `replayer daemon` started untimed per run "
+                         "(default: on when bin/replayer has the daemon command)")
     ap.add_argument("--build-only", action="store_true", help="build and push the images, then stop")
     a = ap.parse_args()
     if os.geteuid() != 0:
@@ -584,7 +705,12 @@ def main():
         if a.build_only:
             log("images built and pushed")
             return
-        ctx = {"registry": registry, "link_registry": registry, "link_sqfs_port": sqfs_port}
+        use_daemon = daemon_available() if a.daemon is None else a.daemon
+        log("modes 4-7 mount " + ("through a `replayer daemon` started untimed before each run" if use_daemon
+                                  else "with a foreground `replayer mount` (its JVM start is timed)"))
+        store = start_trace_store(svc, work) if "lazy-replay" in modes else None
+        ctx = {"registry": registry, "link_registry": registry, "link_sqfs_port": sqfs_port,
+               "chunk_size": a.chunk_size, "store": store}
         estargz = estargz_images(ctx, built)
 
         # bytes each start really reads (untimed profile run in warm mode)
@@ -602,13 +728,18 @@ def main():
             needs[w] = read_json(npath)
 
         results = {"machine": info, "started": started.isoformat(timespec="seconds"), "runs_per_cell": runs,
-                   "quick": a.quick, "images": infos, "estargz": estargz, "needed": needs, "links": {}, "skipped": {},
+                   "quick": a.quick, "images": infos, "estargz": estargz, "needed": needs, "links": {}, "skipped": {}, "chunk_size": a.chunk_size,
+                   "daemon": use_daemon,
                    "modes": {m: MODES[m][1] for m in modes}, "workloads": workloads}
         warm_results = {}
         for link_name, (rate, rtt) in links:
-            proxy, ports = start_proxy(svc, rate, rtt, {"registry": registry, "sqfs": f"127.0.0.1:{sqfs_port}"},
-                                       work, link_name)
+            forwards = {"registry": registry, "sqfs": f"127.0.0.1:{sqfs_port}"}
+            if store:  # the trace store is a remote service too: plan fetches cross the link
+                forwards["store"] = store["direct"]
+            proxy, ports = start_proxy(svc, rate, rtt, forwards, work, link_name)
             ctx = {"registry": registry, "link_registry": f"127.0.0.1:{ports['registry']}",
+                   "chunk_size": a.chunk_size, "store": store, "daemon": use_daemon,
+                   "link_store": f"127.0.0.1:{ports['store']}" if store else None,
                    "link_sqfs_port": ports["sqfs"], "control_port": ports["control"]}
             log(f"link {link_name}: measuring what the emulation delivers")
             measured = measure_link(ports["sqfs"], sqfs_port, blob_size)
@@ -625,7 +756,12 @@ def main():
                     if why:
                         results["skipped"][m] = why
                         continue
-                    prepare_mode(ctx, m, w, built[w])
+                    try:
+                        prepare_mode(ctx, m, w, built[w])
+                    except RuntimeError as e:
+                        results["skipped"][m] = f"preparation failed for {w}: {str(e).strip().splitlines()[-1]}"
+                        log(f"mode {m} on {w}: preparation failed, skipped:\n{str(e)[-3000:]}")
+                        continue
                     active.append((w, m))
             if results["skipped"]:
                 log("skipped modes: " + "; ".join(f"{m}: {r}" for m, r in results["skipped"].items()))
@@ -650,6 +786,7 @@ def main():
             svc.stop(proxy)
         if a.components if a.components is not None else not a.quick:
             results["components"] = run_components()
+        results["notes"] = PREP_NOTES
         results["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         results["machine"]["loadavg_end"] = os.getloadavg()[0]
         results["command"] = "bench/run " + " ".join(sys.argv[1:])

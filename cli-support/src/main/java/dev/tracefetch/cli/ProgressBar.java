@@ -115,8 +115,8 @@ public final class ProgressBar implements AutoCloseable {
 
   /**
    * Counts one step done and reports it: on a terminal {@code description} scrolls above the bar;
-   * in {@link Style#LINES} it is printed with the counts, e.g. {@code [2/5] layer sha256:ab12...
-   * converted (3.1/9.8 MiB, 1.2 MiB/s)}.
+   * in {@link Style#LINES} it is printed with the byte counts when the run counts bytes, e.g.
+   * {@code [2/5] layer sha256:ab12... converted (3.1/9.8 MiB, 1.2 MiB/s)}.
    */
   public synchronized void stepDone(String description) {
     Objects.requireNonNull(description, "description");
@@ -131,18 +131,8 @@ public final class ProgressBar implements AutoCloseable {
         drawBar(now);
       }
       case LINES -> {
-        out.println(
-            "["
-                + stepsDone
-                + "/"
-                + totalSteps
-                + "] "
-                + description
-                + " ("
-                + bytesPart()
-                + ", "
-                + rate(now)
-                + ")");
+        String counts = countsBytes() ? " (" + bytesPart() + ", " + rate(now) + ")" : "";
+        out.println("[" + stepsDone + "/" + totalSteps + "] " + description + counts);
         out.flush();
       }
       case SILENT -> {}
@@ -216,10 +206,15 @@ public final class ProgressBar implements AutoCloseable {
         + totalSteps
         + " "
         + unit
-        + "  "
-        + bytesPart()
-        + "  "
-        + rate(now);
+        + (countsBytes() ? "  " + bytesPart() + "  " + rate(now) : "");
+  }
+
+  /**
+   * Whether this run moves bytes at all: steps that only compute or talk to a registry (planning, a
+   * manifest push) would otherwise print a meaningless "0 B / 0 B, 0 B/s".
+   */
+  private boolean countsBytes() {
+    return bytesDone > 0 || totalBytes > 0;
   }
 
   private String bytesPart() {

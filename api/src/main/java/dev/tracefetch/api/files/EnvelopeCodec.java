@@ -94,10 +94,16 @@ final class EnvelopeCodec {
     return decompress(in, (int) header.payloadLength());
   }
 
+  /**
+   * Decompresses exactly {@code length} bytes. The buffer grows with the bytes actually
+   * decompressed (never to more than {@code length}), so a header declaring a large payload in
+   * front of a few bytes of data costs memory in proportion to the data, not to the claim.
+   */
   private static byte[] decompress(InputStream in, int length) throws IOException {
-    byte[] payload = new byte[length];
+    byte[] payload;
     try (ZstdInputStream zstd = new ZstdInputStream(new NonClosingInputStream(in))) {
-      int read = zstd.readNBytes(payload, 0, length);
+      payload = zstd.readNBytes(length);
+      int read = payload.length;
       if (read < length) {
         throw new FileFormatException(
             "truncated file: payload has " + read + " of " + length + " declared bytes");

@@ -183,4 +183,34 @@ class TraceFilesTest {
         .isInstanceOf(FileFormatException.class)
         .hasMessageStartingWith(file.toString());
   }
+
+  @Test
+  void aLargeDeclaredLengthInFrontOfAFewBytesIsRefusedWithoutAllocatingTheClaim() {
+    byte[] bytes = TraceFiles.toBytes(sampleTrace(1));
+    long limit = Integer.MAX_VALUE - 8; // the largest limit a reader may configure
+    ByteBuffer.wrap(bytes).putLong(8, limit);
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    assertThatThrownBy(() -> TraceFiles.read(bytes, new ReadLimits(limit)))
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageContaining("truncated file: payload has")
+        .hasMessageContaining("of " + limit + " declared bytes");
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(allocated).as("bytes allocated while refusing").isLessThan(64L << 20);
+  }
+
+  @Test
+  void protobufWithAnAbsurdFieldLengthIsRefusedAsCorrupt() throws Exception {
+    // field 1 (length-delimited) claiming 2 GiB - 1 bytes, followed by two bytes
+    byte[] absurd = {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 'a', 'b'};
+    var out = new java.io.ByteArrayOutputStream();
+    out.write(FileHeader.current(PayloadKind.TRACE, absurd.length).toBytes());
+    try (var zstd = new com.github.luben.zstd.ZstdOutputStream(out)) {
+      zstd.write(absurd);
+    }
+    assertThatThrownBy(() -> TraceFiles.read(out.toByteArray(), ReadLimits.defaults()))
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageContaining("corrupt trace payload");
+  }
 }

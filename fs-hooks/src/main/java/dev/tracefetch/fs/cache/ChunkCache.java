@@ -56,6 +56,9 @@ public final class ChunkCache implements Closeable {
   private static final System.Logger LOG = System.getLogger(ChunkCache.class.getName());
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
+  /** How many times per limit's worth of stored bytes the LRU view is rebuilt from the disk. */
+  private static final int RESCANS_PER_LIMIT = 16;
+
   /** Bytes a cache file adds to the chunk it holds (the trailer). */
   public static final int ENTRY_OVERHEAD = EntryFormat.TRAILER;
 
@@ -71,6 +74,7 @@ public final class ChunkCache implements Closeable {
 
   private final Object lock = new Object();
   private long diskBytes; // guarded by lock
+  private long storedSinceScan; // guarded by lock
   private volatile boolean closed;
 
   private final ConcurrentHashMap<Digest, CompletableFuture<Served>> inflight =
@@ -177,11 +181,22 @@ public final class ChunkCache implements Closeable {
         bytes);
   }
 
-  /** Drops the memory tier; entries on disk stay for the next process. */
+  /**
+   * Drops the memory tier; entries on disk stay for the next process, evicted down to the limit
+   * counting what other processes sharing the directory stored.
+   */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     memory.clear();
+    try {
+      resyncWithDisk();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "could not bring " + directory + " under its size limit: " + e);
+    }
   }
 
   // ---- request path --------------------------------------------------------------------------
@@ -467,6 +482,7 @@ public final class ChunkCache implements Closeable {
       storeFailures.increment();
       return;
     }
+    boolean rescan = false;
     Path tmp =
         tmpDir.resolve(
             pid + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
@@ -483,6 +499,11 @@ public final class ChunkCache implements Closeable {
       synchronized (lock) {
         moveAtomically(tmp, target);
         addToLru(digest, onDisk);
+        storedSinceScan += onDisk;
+        rescan = storedSinceScan >= Math.max(options.maxDiskBytes() / RESCANS_PER_LIMIT, 1);
+        if (rescan) {
+          storedSinceScan = 0;
+        }
       }
     } catch (IOException e) {
       storeFailures.increment();
@@ -491,6 +512,13 @@ public final class ChunkCache implements Closeable {
         Files.deleteIfExists(tmp);
       } catch (IOException ignored) {
         // a stray temp file is removed at the next open
+      }
+    }
+    if (rescan) {
+      try {
+        resyncWithDisk();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "could not rescan chunk cache " + directory + ": " + e);
       }
     }
   }
@@ -542,23 +570,95 @@ public final class ChunkCache implements Closeable {
         }
       }
     }
-    record Found(Digest digest, long size, FileTime time) {}
+    List<Found> found = scanEntries(true);
+    synchronized (lock) {
+      for (Found f : found) {
+        addToLru(f.digest(), f.size());
+      }
+    }
+  }
+
+  /** An entry file on disk. */
+  private record Found(Digest digest, long size, FileTime time) {}
+
+  /**
+   * Every process sharing the directory stores and evicts by its own LRU view; this one learns of
+   * the others' entries only when it reads them. So that the directory as a whole stays under the
+   * limit, the view is rebuilt from the directory (others' entries placed by file time, which every
+   * store and disk read sets) each time this process has stored 1/{@value #RESCANS_PER_LIMIT} of
+   * the limit, and on close, then evicted down to the limit.
+   */
+  private void resyncWithDisk() throws IOException {
+    Map<Digest, Found> onDisk = new LinkedHashMap<>();
+    for (Found f : scanEntries(false)) {
+      onDisk.put(f.digest(), f);
+    }
+    synchronized (lock) {
+      // This process's entries keep their LRU order (memory hits move an entry without touching
+      // its file); entries only others know are merged in by file time, an entry of ours counting
+      // as used no earlier than any entry before it in our order. Vanished entries are forgotten.
+      List<Found> mine = new ArrayList<>();
+      for (Digest d : lru.keySet()) {
+        Found f = onDisk.remove(d);
+        if (f != null) {
+          mine.add(f);
+        }
+      }
+      List<Found> others = new ArrayList<>(onDisk.values()); // oldest first
+      lru.clear();
+      diskBytes = 0;
+      FileTime used = FileTime.fromMillis(Long.MIN_VALUE);
+      int m = 0;
+      int o = 0;
+      while (m < mine.size() || o < others.size()) {
+        Found next;
+        if (m < mine.size()) {
+          FileTime mineUsed = max(used, mine.get(m).time());
+          if (o < others.size() && others.get(o).time().compareTo(mineUsed) <= 0) {
+            next = others.get(o++);
+          } else {
+            next = mine.get(m++);
+            used = mineUsed;
+          }
+        } else {
+          next = others.get(o++);
+        }
+        addToLru(next.digest(), next.size());
+      }
+    }
+  }
+
+  private static FileTime max(FileTime a, FileTime b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** Entries on disk, oldest first; {@code removeForeign} deletes files that are no entries. */
+  private List<Found> scanEntries(boolean removeForeign) throws IOException {
     List<Found> found = new ArrayList<>();
     try (DirectoryStream<Path> fans = Files.newDirectoryStream(entriesDir)) {
       for (Path fan : fans) {
         if (!Files.isDirectory(fan)) {
-          Files.deleteIfExists(fan);
+          if (removeForeign) {
+            Files.deleteIfExists(fan);
+          }
           continue;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(fan)) {
           for (Path f : files) {
             String name = f.getFileName().toString();
-            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            BasicFileAttributes a;
+            try {
+              a = Files.readAttributes(f, BasicFileAttributes.class);
+            } catch (NoSuchFileException evictedMeanwhile) {
+              continue;
+            }
             if (!a.isRegularFile()
                 || !HEX64.matcher(name).matches()
                 || !name.startsWith(fan.getFileName().toString())) {
-              LOG.log(Level.WARNING, "removing foreign file from chunk cache: " + f);
-              Files.deleteIfExists(f);
+              if (removeForeign) {
+                LOG.log(Level.WARNING, "removing foreign file from chunk cache: " + f);
+                Files.deleteIfExists(f);
+              }
               continue;
             }
             found.add(new Found(Digest.parse("sha256:" + name), a.size(), a.lastModifiedTime()));
@@ -567,11 +667,7 @@ public final class ChunkCache implements Closeable {
       }
     }
     found.sort(Comparator.comparing(Found::time));
-    synchronized (lock) {
-      for (Found f : found) {
-        addToLru(f.digest(), f.size());
-      }
-    }
+    return found;
   }
 
   /** A temp file is stray unless its name says it belongs to a live process. */

@@ -198,6 +198,9 @@ public final class ImageFileSystem implements FileSystemOperations {
     long end = Math.min(n.size(), offset + length);
     List<ChunkRef> fileChunks = n.chunks();
     int first = n.indexOfChunkAt(offset);
+    // Read-ahead starts before this read's own fetch, so on a cold sequential read the next
+    // chunks are fetched while (not after) the demand chunk is.
+    readAhead(file, first, n.indexOfChunkAt(end - 1), offset);
     int index = first;
     long pos = offset;
     while (pos < end) {
@@ -208,7 +211,6 @@ public final class ImageFileSystem implements FileSystemOperations {
       sink.put((int) (pos - offset), data.position(from).limit(from + count));
       pos += count;
     }
-    readAhead(file, first, index - 1, offset);
     return (int) (end - offset);
   }
 

@@ -188,6 +188,37 @@ class ChunkCacheTest {
   }
 
   @Test
+  void cachesSharingADirectoryStayUnderTheLimitTogether() throws Exception {
+    // Two processes on one node, each with its own view of the shared directory.
+    CountingLoader loader = new CountingLoader();
+    List<Digest> digests = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      digests.add(loader.add(chunk(100 + i, 1000)));
+    }
+    try (ChunkCache first = open(10 * E);
+        ChunkCache second = open(10 * E)) {
+      for (int i = 0; i < 40; i += 2) {
+        first.get(digests.get(i), loader);
+        second.get(digests.get(i + 1), loader);
+        assertThat(entryFiles().size())
+            .as("entries after %d stores", i + 2)
+            .isLessThanOrEqualTo(10);
+      }
+      // Exactly the ten most recently stored entries survive, whoever stored them.
+      assertThat(entryFiles())
+          .extracting(p -> p.getFileName().toString())
+          .containsExactlyInAnyOrderElementsOf(
+              digests.subList(30, 40).stream().map(Digest::hex).toList());
+      for (int i = 30; i < 40; i++) {
+        assertThat(bytes(first.get(digests.get(i), loader)))
+            .isEqualTo(loader.chunks.get(digests.get(i)));
+      }
+      assertThat(loader.calls(digests.get(39))).isEqualTo(1);
+    }
+    assertThat(entryFiles().size()).isLessThanOrEqualTo(10);
+  }
+
+  @Test
   void memoryHitsKeepTheDiskEntryYoung() throws Exception {
     CountingLoader loader = new CountingLoader();
     Digest a = loader.add(chunk(20, 1000));

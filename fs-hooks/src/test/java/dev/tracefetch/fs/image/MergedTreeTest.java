@@ -483,4 +483,24 @@ class MergedTreeTest {
     assertThat(t.totalFileBytes()).isEqualTo(8);
     assertThat(t.inodeCount()).isEqualTo(3);
   }
+
+  @Test
+  void symlinkOutOfTheRootIsKeptAsDataAndNeverFollowedByUpperEntries() throws Exception {
+    MergedTree t = build(layer(symlink("etc", "/host-etc"), symlink("up", "../../..")));
+    assertThat(node(t, "/etc").linkName()).isEqualTo("/host-etc");
+    MergedTree upper =
+        build(layer(symlink("etc", "../../host-etc")), layer(file("etc/passwd", "x")));
+    // the entry beneath the link lands inside the image: the link is replaced by a directory
+    assertThat(node(upper, "/etc").type()).isEqualTo(EntryType.DIR);
+    assertThat(node(upper, "/etc/passwd").type()).isEqualTo(EntryType.REG);
+    assertThat(upper.warnings()).anyMatch(w -> w.contains("replaced by a directory"));
+  }
+
+  @Test
+  void hardlinkThroughASymlinkIsRejectedInsteadOfFollowed() {
+    assertThatThrownBy(
+            () -> build(layer(symlink("out", "/etc")), layer(hardlink("h", "out/passwd"))))
+        .isInstanceOf(InvalidImageException.class)
+        .hasMessageContaining("does not exist");
+  }
 }

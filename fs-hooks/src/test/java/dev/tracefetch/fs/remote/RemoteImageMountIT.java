@@ -74,12 +74,12 @@ class RemoteImageMountIT {
   }
 
   /** Pushes {@code image} with every layer converted to eStargz except those in {@code plain}. */
-  private static ImageManifest pushEstargz(
+  static ImageManifest pushEstargz(
       RegistryClient client, String repo, TestImage image, int... plain) throws IOException {
     return pushEstargz(client, repo, image, EstargzWriter.defaults(), plain);
   }
 
-  private static ImageManifest pushEstargz(
+  static ImageManifest pushEstargz(
       RegistryClient client, String repo, TestImage image, EstargzWriter writer, int... plain)
       throws IOException {
     List<Descriptor> layers = new ArrayList<>();

@@ -89,7 +89,7 @@ class MountCommandIT {
     }
   }
 
-  private static void awaitMounted(Process child, Path mp, Path log) throws Exception {
+  static void awaitMounted(Process child, Path mp, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!fuseMountAt(mp)) {
       if (!child.isAlive()) {
@@ -104,7 +104,7 @@ class MountCommandIT {
   }
 
   /** Whether /proc/self/mountinfo lists a FUSE filesystem at {@code mp} (field 5 is the point). */
-  private static boolean fuseMountAt(Path mp) throws IOException {
+  static boolean fuseMountAt(Path mp) throws IOException {
     String target = mp.toAbsolutePath().normalize().toString();
     try (InputStream in = Files.newInputStream(Path.of("/proc/self/mountinfo"))) {
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {

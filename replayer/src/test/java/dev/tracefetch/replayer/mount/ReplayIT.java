@@ -123,8 +123,19 @@ class ReplayIT {
     plan = ReplayFiles.read(file, ReadLimits.defaults());
   }
 
+  /** Every chunk of the image in blob order: the plan a full prefetch would make. */
+  static ReplayPlan planOfAllChunks(ImageChunks image) {
+    List<Digest> all = new ArrayList<>();
+    for (ImageChunks.Layer l : image.layers()) {
+      for (EstargzChunk c : l.chunks()) {
+        all.add(c.chunkDigest());
+      }
+    }
+    return planOf(image, all);
+  }
+
   /** One range per chunk read, in the order read (needed_by = position). */
-  private static ReplayPlan planOf(ImageChunks image, List<Digest> read) {
+  static ReplayPlan planOf(ImageChunks image, List<Digest> read) {
     Map<Digest, int[]> where = new HashMap<>();
     Map<Digest, EstargzChunk> chunks = new HashMap<>();
     for (ImageChunks.Layer l : image.layers()) {

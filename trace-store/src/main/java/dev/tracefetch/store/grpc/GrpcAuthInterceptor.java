@@ -2,7 +2,6 @@ package dev.tracefetch.store.grpc;
 
 import dev.tracefetch.store.auth.Caller;
 import dev.tracefetch.store.auth.TokenService;
-import dev.tracefetch.store.error.StoreException;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -32,7 +31,9 @@ final class GrpcAuthInterceptor implements ServerInterceptor {
     Caller caller;
     try {
       caller = tokens.authenticate(Optional.ofNullable(headers.get(AUTHORIZATION)));
-    } catch (StoreException e) {
+    } catch (RuntimeException e) {
+      // StoreException: 401/403 equivalents; a database outage while looking up the token:
+      // UNAVAILABLE; anything else INTERNAL, never an unclosed call.
       call.close(GrpcStatuses.of(e), new Metadata());
       return new ServerCall.Listener<>() {};
     }

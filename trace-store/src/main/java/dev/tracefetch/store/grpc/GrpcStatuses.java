@@ -1,5 +1,6 @@
 package dev.tracefetch.store.grpc;
 
+import dev.tracefetch.store.error.DatabaseOutage;
 import dev.tracefetch.store.error.StoreException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,6 +25,11 @@ final class GrpcStatuses {
             case UPSTREAM_FAILED -> Status.UNAVAILABLE;
           };
       return status.withDescription(e.title() + ": " + e.getMessage());
+    }
+    if (DatabaseOutage.causedBy(failure)) {
+      log.warn("gRPC call failed: database unavailable: {}", failure.toString());
+      return Status.UNAVAILABLE.withDescription(
+          "Database unavailable: the store's database is unavailable; try again later");
     }
     log.error("gRPC call failed", failure);
     return Status.INTERNAL.withDescription("the store failed to handle this call; see its log");

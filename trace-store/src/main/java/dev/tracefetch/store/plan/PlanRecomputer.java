@@ -1,5 +1,6 @@
 package dev.tracefetch.store.plan;
 
+import dev.tracefetch.store.error.DatabaseOutage;
 import dev.tracefetch.store.trace.ImageTracesChanged;
 import dev.tracefetch.store.trace.StoredProfile;
 import java.time.Duration;
@@ -39,6 +40,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 @Component
 public class PlanRecomputer implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(PlanRecomputer.class);
+  private static final Duration OUTAGE_RETRY = Duration.ofSeconds(2);
 
   private final LongConsumer recompute;
   private final Supplier<List<Long>> stalePlans;
@@ -148,9 +150,33 @@ public class PlanRecomputer implements DisposableBean {
         lastRunNanos.put(imageId, System.nanoTime() - started);
       }
     } catch (RuntimeException e) {
-      log.warn("plan recomputation failed imageId={}", imageId, e);
+      if (DatabaseOutage.causedBy(e)) {
+        // PostgreSQL is away (restarting): try again later rather than leave the plan stale
+        // until the image's next upload.
+        log.warn(
+            "plan recomputation failed, database unavailable; retrying in {} ms imageId={}",
+            OUTAGE_RETRY.toMillis(),
+            imageId);
+        retryLater(imageId);
+      } else {
+        log.warn("plan recomputation failed imageId={}", imageId, e);
+      }
     } finally {
       finished(imageId, false);
+    }
+  }
+
+  private void retryLater(long imageId) {
+    synchronized (lock) {
+      if (!waiting.add(imageId)) {
+        return;
+      }
+      outstanding++;
+    }
+    try {
+      executor.schedule(() -> run(imageId), OUTAGE_RETRY.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      finished(imageId, true);
     }
   }
 

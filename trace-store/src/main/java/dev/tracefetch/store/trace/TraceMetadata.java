@@ -3,6 +3,7 @@ package dev.tracefetch.store.trace;
 import dev.tracefetch.api.files.ContentDigest;
 import dev.tracefetch.api.v1.RecordingContext;
 import dev.tracefetch.api.v1.Trace;
+import dev.tracefetch.oci.image.ImageReference;
 import dev.tracefetch.store.error.InvalidInputException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -51,6 +52,7 @@ public record TraceMetadata(
     checkApp(app);
     checkDigest(manifestDigest);
     checkText("image_reference", imageReference);
+    checkImageReference(imageReference);
     checkText("context.host", context.getHost());
     checkText("context.mode", context.getMode());
   }
@@ -104,6 +106,24 @@ public record TraceMetadata(
           digest.isEmpty()
               ? "the trace has no image manifest digest"
               : "manifest digest '" + digest + "' is not an OCI digest like sha256:<64 hex>");
+    }
+  }
+
+  /**
+   * An image reference, when the trace names one, must be one ({@code
+   * registry/repo[:tag][@digest]}, as the recorder writes it): it is shown in the UI and used to
+   * find the source image of cross-image plans, so quotes, spaces, {@code ..} and other junk are
+   * refused at the door.
+   */
+  private static void checkImageReference(String imageReference) {
+    if (imageReference.isEmpty()) {
+      return;
+    }
+    try {
+      ImageReference.parse(imageReference);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(
+          "Invalid trace", "trace field image_reference: " + e.getMessage());
     }
   }
 

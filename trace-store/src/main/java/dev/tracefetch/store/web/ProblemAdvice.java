@@ -1,5 +1,6 @@
 package dev.tracefetch.store.web;
 
+import dev.tracefetch.store.error.DatabaseOutage;
 import dev.tracefetch.store.error.StoreException;
 import dev.tracefetch.store.trace.UploadMetrics;
 import jakarta.servlet.http.HttpServletRequest;
@@ -79,6 +80,9 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> handleUnexpected(Exception e, WebRequest request) {
+    if (DatabaseOutage.causedBy(e)) {
+      return databaseUnavailable(e, request);
+    }
     String incident = UUID.randomUUID().toString();
     log.error("request failed incident={} path={}", incident, path(request), e);
     ProblemDetail problem =
@@ -88,6 +92,22 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     problem.setTitle("Internal error");
     return handleExceptionInternal(
         e, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+  }
+
+  /**
+   * PostgreSQL is down or restarting: 503 with {@code Retry-After}, so clients (the recorder's
+   * uploader spools on 5xx) try again later instead of treating it as a bug of the store.
+   */
+  private ResponseEntity<Object> databaseUnavailable(Exception e, WebRequest request) {
+    log.warn("request failed: database unavailable path={}: {}", path(request), e.toString());
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.SERVICE_UNAVAILABLE, "the store's database is unavailable; try again later");
+    problem.setTitle("Database unavailable");
+    problem.setType(URI.create("urn:tracefetch:problem:unavailable"));
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(HttpHeaders.RETRY_AFTER, "5");
+    return handleExceptionInternal(e, problem, headers, HttpStatus.SERVICE_UNAVAILABLE, request);
   }
 
   @Override

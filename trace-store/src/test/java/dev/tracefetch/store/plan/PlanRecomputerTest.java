@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 class PlanRecomputerTest {
   private final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
@@ -76,6 +77,35 @@ class PlanRecomputerTest {
       recomputer.recomputeStalePlans();
       assertThat(recomputer.awaitIdle(Duration.ofSeconds(30))).isTrue();
       assertThat(runs).containsOnlyKeys(7L, 8L);
+    } finally {
+      recomputer.destroy();
+    }
+  }
+
+  @Test
+  void aRunThatFailsBecauseTheDatabaseIsAwayIsRetriedOtherFailuresAreNot() throws Exception {
+    AtomicInteger outageRuns = new AtomicInteger();
+    AtomicInteger bugRuns = new AtomicInteger();
+    PlanRecomputer recomputer =
+        new PlanRecomputer(
+            image -> {
+              if (image == 1 && outageRuns.incrementAndGet() <= 2) {
+                throw new CannotGetJdbcConnectionException("database down (injected)");
+              }
+              if (image == 2) {
+                bugRuns.incrementAndGet();
+                throw new IllegalStateException("a bug (injected)");
+              }
+            },
+            List::of,
+            1,
+            false);
+    try {
+      recomputer.schedule(1);
+      recomputer.schedule(2);
+      assertThat(recomputer.awaitIdle(Duration.ofSeconds(60))).isTrue();
+      assertThat(outageRuns.get()).isEqualTo(3);
+      assertThat(bugRuns.get()).isEqualTo(1);
     } finally {
       recomputer.destroy();
     }

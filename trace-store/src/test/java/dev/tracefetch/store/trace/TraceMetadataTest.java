@@ -46,6 +46,15 @@ class TraceMetadataTest {
     assertInvalid(good.toBuilder().setManifestDigest("sha256:abc").build(), "sha256:abc");
     assertInvalid(
         good.toBuilder().setImageReference("x\u0000y").build(), "image_reference contains a NUL");
+    assertInvalid(
+        good.toBuilder().setImageReference("registry.test/web:1'; DROP TABLE traces; --").build(),
+        "image_reference");
+    assertInvalid(
+        good.toBuilder().setImageReference("../../etc/passwd").build(), "image_reference");
+    assertInvalid(
+        good.toBuilder().setApp("x'; DROP TABLE traces; --").build(), "x'; DROP TABLE traces; --");
+    assertInvalid(good.toBuilder().setApp("%2e%2e").build(), "%2e%2e");
+    assertInvalid(good.toBuilder().setApp("..").build(), "'..'");
   }
 
   @Test
