@@ -52,7 +52,8 @@ final class DaemonCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ChunkCache cache =
         ChunkCache.open(node.cacheDir, ChunkCacheOptions.ofDiskLimit(node.cacheSize));
-    AtomicReference<StopSignals> stop = new AtomicReference<>();
+    // From the start, so a SIGTERM while the API socket comes up still ends in a clean exit 0.
+    AtomicReference<StopSignals> stop = new AtomicReference<>(StopSignals.install());
     NodeDaemon daemon =
         new NodeDaemon(
             cache,
@@ -80,7 +81,6 @@ final class DaemonCommand implements Callable<Integer> {
       daemon.close();
       throw e;
     }
-    stop.set(StopSignals.install());
     System.err.printf(
         "replayer daemon: serving on %s with the cache %s%n", server.socket(), cache.directory());
     while (!stop.get().await(1, TimeUnit.SECONDS)) {

@@ -98,6 +98,9 @@ final class MountCommand implements Callable<Integer> {
     if (daemon || daemonSocket != null) {
       return viaDaemon(spec, daemonSocket != null ? daemonSocket : DaemonClient.DEFAULT_SOCKET);
     }
+    // Before the mount, so a SIGINT/SIGTERM while the image is resolved, mounted or its control
+    // socket started (gRPC start-up takes seconds on a busy node) still unmounts and exits 0.
+    StopSignals stop = StopSignals.install();
     MountSession session =
         MountSession.open(
             spec,
@@ -108,9 +111,8 @@ final class MountCommand implements Callable<Integer> {
             line -> System.err.println("replayer: " + line),
             System.err,
             UnaryOperator.identity());
-    // At once after the mount is up (libfuse took the signals while mounting), before the start
-    // of metrics, so an early SIGTERM still unmounts and exits 0.
-    StopSignals stop = StopSignals.install();
+    // Again once the mount is up: libfuse may have taken the signals while mounting.
+    stop.reinstall();
     MetricsServer metrics;
     try {
       metrics = prefetch.startMetrics(session::prometheusText, System.err);

@@ -138,6 +138,11 @@ class ReplayerCliIT {
           Thread.sleep(20);
         }
       }
+      // The replay starts before the FUSE mount, so the chunks may be there before the mount.
+      while (!MountCommandIT.fuseMountAt(mp)) {
+        assertThat(mount).isNotDone();
+        Thread.sleep(20);
+      }
       assertThat(Files.readString(mp.resolve("etc/conf"))).isEqualTo("x=1\n");
       assertThat(indexes.get(0).lookup("data/a.bin").orElseThrow().chunks())
           .as("unplanned chunks stay lazy")
