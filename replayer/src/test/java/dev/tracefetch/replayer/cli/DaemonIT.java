@@ -19,6 +19,12 @@ import dev.tracefetch.replayer.control.ControlSockets;
 import dev.tracefetch.replayer.daemon.DaemonClient;
 import dev.tracefetch.replayer.mount.CacheContents;
 import dev.tracefetch.replayer.mount.EstargzImages;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +98,12 @@ class DaemonIT {
     Path socket = work.resolve("d.sock");
     Path cache = work.resolve("cache");
     Path daemonLog = work.resolve("daemon.log");
-    Process daemon = startDaemon(socket, cache, daemonLog);
+    int metricsPort;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      metricsPort = free.getLocalPort();
+    }
+    Process daemon =
+        startDaemon(socket, cache, daemonLog, "--metrics-address", "127.0.0.1:" + metricsPort);
     Path mp1 = mountPoint("mnt1");
     Path mp2 = mountPoint("mnt2");
     String refA = REGISTRY.hostPort() + "/daemon/a:v1";
@@ -143,6 +154,21 @@ class DaemonIT {
     assertThat(status2.get("demandMisses").asLong())
         .as("chunks mnt2 fetched (only etc/b.txt)")
         .isEqualTo(chunksOf("image b\n".length()));
+
+    // One Prometheus exposition for all mounts, each series labelled with its mount point.
+    String metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("tracefetch_demand_reads_total{mount=\"" + mp1 + "\",outcome=\"fetched\"}")
+        .contains("tracefetch_demand_reads_total{mount=\"" + mp2 + "\",outcome=\"hit\"}");
+    assertThat(metrics.split("# TYPE tracefetch_demand_reads_total counter\n", -1))
+        .as("one TYPE line per metric family")
+        .hasSize(2);
 
     // A mount point is served once.
     Run again = cli("mount", refB, mp1.toString(), "--daemon-socket", socket.toString());
@@ -237,17 +263,20 @@ class DaemonIT {
     return new Run(p.exitValue(), Files.readString(out));
   }
 
-  private Process startDaemon(Path socket, Path cache, Path log) throws Exception {
+  private Process startDaemon(Path socket, Path cache, Path log, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "daemon",
+                "--socket",
+                socket.toString(),
+                "--cache",
+                cache.toString(),
+                "--cache-size",
+                "256M"));
+    args.addAll(List.of(more));
     Process p =
-        new ProcessBuilder(
-                command(
-                    "daemon",
-                    "--socket",
-                    socket.toString(),
-                    "--cache",
-                    cache.toString(),
-                    "--cache-size",
-                    "256M"))
+        new ProcessBuilder(command(args.toArray(String[]::new)))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
