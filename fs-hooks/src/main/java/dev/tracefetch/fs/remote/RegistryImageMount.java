@@ -114,6 +114,43 @@ public final class RegistryImageMount implements AutoCloseable {
       UnaryOperator<FileSystemOperations> decorator,
       Companion companion)
       throws IOException, InvalidImageException, MountException {
+    return open(client, reference, mountPoint, null, settings, decorator, companion);
+  }
+
+  /**
+   * As above, but on {@code sharedCache}, a cache that outlives this mount (a node daemon's one
+   * cache for all its mounts): the mount uses it and never closes it. The settings' cache directory
+   * and size are ignored; layer work files go below the shared cache's directory.
+   */
+  public static RegistryImageMount openOnSharedCache(
+      RegistryClient client,
+      ImageReference reference,
+      Path mountPoint,
+      ChunkCache sharedCache,
+      Duration fetchTimeout,
+      UnaryOperator<FileSystemOperations> decorator,
+      Companion companion)
+      throws IOException, InvalidImageException, MountException {
+    Objects.requireNonNull(sharedCache, "sharedCache");
+    return open(
+        client,
+        reference,
+        mountPoint,
+        sharedCache,
+        new Settings(sharedCache.directory(), Long.MAX_VALUE, fetchTimeout),
+        decorator,
+        companion);
+  }
+
+  private static RegistryImageMount open(
+      RegistryClient client,
+      ImageReference reference,
+      Path mountPoint,
+      ChunkCache sharedCache,
+      Settings settings,
+      UnaryOperator<FileSystemOperations> decorator,
+      Companion companion)
+      throws IOException, InvalidImageException, MountException {
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     resources.push(client);
     try {
@@ -126,10 +163,13 @@ public final class RegistryImageMount implements AutoCloseable {
       try (InputStream in = client.fetchBlob(reference.repository(), manifest.config())) {
         config = ImageConfig.parse(in.readAllBytes());
       }
-      ChunkCache cache =
-          ChunkCache.open(
-              settings.cacheDir(), ChunkCacheOptions.ofDiskLimit(settings.cacheSizeBytes()));
-      resources.push(cache);
+      ChunkCache cache = sharedCache;
+      if (cache == null) {
+        cache =
+            ChunkCache.open(
+                settings.cacheDir(), ChunkCacheOptions.ofDiskLimit(settings.cacheSizeBytes()));
+        resources.push(cache);
+      }
       Path workDir = Files.createTempDirectory(settings.cacheDir(), ".layers-");
       resources.push(() -> deleteTree(workDir));
       RemoteImage image =

@@ -1,15 +1,20 @@
 package dev.tracefetch.replayer.cli;
 
+import dev.tracefetch.api.v1.MountResponse;
 import dev.tracefetch.cli.DurationConverter;
 import dev.tracefetch.cli.ExitCodes;
+import dev.tracefetch.fs.cache.ChunkCache;
 import dev.tracefetch.oci.image.ImageReference;
-import dev.tracefetch.oci.registry.RegistryClient;
-import dev.tracefetch.recorder.runtime.RuntimeRecording;
-import dev.tracefetch.replayer.control.ReplayRuntime;
-import dev.tracefetch.replayer.mount.LazyImageMount;
+import dev.tracefetch.replayer.control.ControlException;
+import dev.tracefetch.replayer.control.ControlUnavailableException;
+import dev.tracefetch.replayer.daemon.DaemonClient;
+import dev.tracefetch.replayer.daemon.MountRequests;
+import dev.tracefetch.replayer.metrics.CacheMetrics;
+import dev.tracefetch.replayer.metrics.MetricsServer;
+import dev.tracefetch.replayer.session.MountSession;
+import dev.tracefetch.replayer.session.MountSpec;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +26,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code replayer mount}: mounts an image lazily in the foreground until SIGINT/SIGTERM (or until
- * the mount is released from outside), then unmounts cleanly.
+ * the mount is released from outside), then unmounts cleanly; with {@code --daemon} asks the node
+ * daemon to serve the mount instead and exits once it is up.
  */
 @Command(
     name = "mount",
@@ -29,7 +35,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Mount IMAGE lazily at MOUNTPOINT (read-only) and serve it until SIGINT/SIGTERM.",
       "Only manifests, configs and eStargz TOCs are read at mount time; file data is fetched",
-      "chunk by chunk on first read into a content-addressed cache shared by all mounts."
+      "chunk by chunk on first read into a content-addressed cache shared by all mounts.",
+      "With --daemon the node daemon ('replayer daemon') serves the mount and this command",
+      "exits 0 once it is up (the cache, registry and metrics options are then the daemon's)."
     })
 final class MountCommand implements Callable<Integer> {
   @Parameters(
@@ -52,6 +60,17 @@ final class MountCommand implements Callable<Integer> {
       converter = DurationConverter.class)
   Duration fetchTimeout;
 
+  @Option(
+      names = "--daemon",
+      description = "Let the node daemon at /run/tracefetch/replayer.sock serve the mount.")
+  boolean daemon;
+
+  @Option(
+      names = "--daemon-socket",
+      paramLabel = "PATH",
+      description = "Let the node daemon at PATH serve the mount (implies --daemon).")
+  Path daemonSocket;
+
   @Mixin PrefetchOptions prefetch = new PrefetchOptions();
 
   @Mixin PlanSourceOptions planSources;
@@ -60,59 +79,61 @@ final class MountCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ImageReference reference;
+    MountSpec spec;
     try {
-      reference = ImageReference.parse(image);
-      planSources.query();
+      spec =
+          new MountSpec(
+              ImageReference.parse(image),
+              mountPoint,
+              fetchTimeout,
+              prefetch.mode(),
+              prefetch.settings(),
+              planSources.query(),
+              planSources.storeTimeout,
+              planSources.controlSocket,
+              !planSources.noReplayAtMount,
+              recordOptions.settings(planSources.app, planSources.storeUrl, planSources.token));
     } catch (IllegalArgumentException e) {
       System.err.println("replayer mount: " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    Optional<RuntimeRecording> recording;
-    try {
-      recording = recordOptions.recording(planSources.app, planSources.storeUrl, planSources.token);
-    } catch (IllegalArgumentException e) {
-      System.err.println("replayer mount: " + e.getMessage());
-      return ExitCodes.USAGE;
+    if (daemon || daemonSocket != null) {
+      return viaDaemon(spec, daemonSocket != null ? daemonSocket : DaemonClient.DEFAULT_SOCKET);
     }
-    RegistryClient client = node.client(reference);
-    LazyImageMount mount =
-        LazyImageMount.open(
-            client,
-            reference,
-            mountPoint,
-            new LazyImageMount.Settings(node.cacheDir, node.cacheSize, fetchTimeout),
-            prefetch.settings(),
-            recording.map(RuntimeRecording::decorator).orElse(UnaryOperator.identity()));
-    // At once after the mount is up (libfuse took the signals while mounting), before the slower
-    // start of metrics and plan discovery, so an early SIGTERM still unmounts and exits 0.
+    // Before the mount, so a SIGINT/SIGTERM while the image is resolved, mounted or its control
+    // socket started (gRPC start-up takes seconds on a busy node) still unmounts and exits 0.
     StopSignals stop = StopSignals.install();
-    AutoCloseable metrics;
-    ReplayRuntime runtime;
+    MountSession session =
+        MountSession.open(
+            spec,
+            node.client(spec.reference()),
+            node.cacheDir,
+            node.cacheSize,
+            null,
+            line -> System.err.println("replayer: " + line),
+            System.err,
+            UnaryOperator.identity());
+    // Again once the mount is up: libfuse may have taken the signals while mounting.
+    stop.reinstall();
+    MetricsServer metrics;
     try {
-      metrics = prefetch.start(mount, System.err);
-      if (recording.isPresent()) {
-        recording.get().start(reference.toString(), mount.manifest());
-      }
-      // Plans are looked for (file, trace layer, referrer, store) only in plan mode; the control
-      // socket is served in every mode.
-      runtime =
-          planSources.start(
-              client, mount, mount.replay(), prefetch.mode() == PrefetchOptions.Mode.PLAN);
+      ChunkCache cache = session.mount().cache();
+      metrics =
+          prefetch.startMetrics(
+              () ->
+                  session.prometheusText()
+                      + CacheMetrics.prometheusText(cache.directory().toString(), cache.stats()),
+              System.err);
     } catch (Exception e) {
-      mount.close();
+      session.close();
       throw e;
     }
     CountDownLatch released = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              try (mount) {
-                recording.ifPresent(r -> r.finish(false));
-                runtime.close();
-                if (metrics != null) {
-                  metrics.close();
-                }
+              try {
+                release(session, metrics);
               } catch (Exception e) {
                 System.err.println("replayer mount: " + e.getMessage());
               } finally {
@@ -123,23 +144,45 @@ final class MountCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.printf(
         "mounted %s (%s) at %s; Ctrl-C or 'replayer umount %s' to release%n",
-        reference, mount.manifest().digest(), mount.mountPoint(), mount.mountPoint());
-    while (mount.isMounted() && released.getCount() > 0 && !stop.await(1, TimeUnit.SECONDS)) {
+        spec.reference(), session.manifest().digest(), session.mountPoint(), session.mountPoint());
+    while (session.isMounted() && released.getCount() > 0 && !stop.await(1, TimeUnit.SECONDS)) {
       // Serve until SIGINT/SIGTERM, an exit that runs the hook, or a release from outside.
     }
     if (released.getCount() > 0) {
       Runtime.getRuntime().removeShutdownHook(hook);
       if (stop.received() != null) {
-        System.err.printf("%s: unmounting %s%n", stop.received(), mount.mountPoint());
+        System.err.printf("%s: unmounting %s%n", stop.received(), session.mountPoint());
       }
-      try (mount) {
-        recording.ifPresent(r -> r.finish(false));
-        runtime.close();
-        if (metrics != null) {
-          metrics.close();
-        }
-      }
+      release(session, metrics);
     }
     return ExitCodes.OK;
+  }
+
+  private static void release(MountSession session, MetricsServer metrics) throws Exception {
+    try (session) {
+      if (metrics != null) {
+        metrics.close();
+      }
+    }
+  }
+
+  private static int viaDaemon(MountSpec spec, Path socket) {
+    try (DaemonClient client = DaemonClient.connect(socket)) {
+      MountResponse r =
+          client.mount(
+              MountRequests.toProto(spec), spec.fetchTimeout().plus(Duration.ofSeconds(90)));
+      System.err.printf(
+          "mounted %s (%s) at %s via the replayer daemon at %s; 'replayer umount %s' to"
+              + " release%n",
+          spec.reference(), r.getManifestDigest(), r.getMountPoint(), socket, r.getMountPoint());
+      return ExitCodes.OK;
+    } catch (ControlException e) {
+      System.err.println("replayer mount: " + e.getMessage());
+      if (e instanceof ControlUnavailableException) {
+        System.err.println(
+            "replayer mount: start the node daemon first: replayer daemon --socket " + socket);
+      }
+      return 1;
+    }
   }
 }

@@ -1,9 +1,8 @@
 package dev.tracefetch.replayer.cli;
 
 import dev.tracefetch.cli.SizeConverter;
-import dev.tracefetch.replayer.metrics.CacheMetrics;
 import dev.tracefetch.replayer.metrics.MetricsServer;
-import dev.tracefetch.replayer.mount.LazyImageMount;
+import dev.tracefetch.replayer.prefetch.PrefetchMode;
 import dev.tracefetch.replayer.prefetch.PrefetchSettings;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,18 +16,6 @@ import picocli.CommandLine.TypeConversionException;
  * picocli mixin so the commands that start replays share one spelling and one set of defaults.
  */
 public final class PrefetchOptions {
-  /** What a mount prefetches. */
-  public enum Mode {
-    /** Replay the plan given (or found); plain lazy loading without one. */
-    PLAN,
-    /** Each eStargz layer's prioritized files (bytes before the landmark), as stargz does. */
-    LANDMARK,
-    /** Every chunk of the image. */
-    ALL,
-    /** Nothing: plain lazy loading. */
-    NONE
-  }
-
   @Option(
       names = "--prefetch",
       paramLabel = "MODE",
@@ -38,7 +25,7 @@ public final class PrefetchOptions {
       defaultValue = "plan",
       converter = ModeConverter.class,
       completionCandidates = ModeNames.class)
-  Mode mode = Mode.PLAN;
+  PrefetchMode mode = PrefetchMode.PLAN;
 
   @Option(
       names = "--prefetch-connections",
@@ -88,7 +75,7 @@ public final class PrefetchOptions {
         .withBandwidth(bandwidth);
   }
 
-  public Mode mode() {
+  public PrefetchMode mode() {
     return mode;
   }
 
@@ -97,41 +84,25 @@ public final class PrefetchOptions {
   }
 
   /**
-   * Starts what these options ask for on {@code mount}: the metrics endpoint and the replay. A plan
-   * that cannot be read or does not fit the image is reported on {@code err} and the mount stays
-   * lazy; only an unusable metrics address is an error.
+   * Serves Prometheus metrics at {@code --metrics-address} with {@code body} (one mount's or a
+   * daemon's series), or does nothing without that option.
    *
-   * @return the metrics server to close with the mount, or null
+   * @return the metrics server to close, or null
    */
-  public MetricsServer start(LazyImageMount mount, PrintStream err) throws IOException {
-    MetricsServer server = null;
-    if (metricsAddress != null) {
-      server =
-          MetricsServer.start(
-              metricsAddress,
-              () ->
-                  mount
-                          .prefetch()
-                          .metrics()
-                          .prometheusText(
-                              mount.mountPoint().toString(),
-                              () -> mount.replay().status().state().name())
-                      + CacheMetrics.prometheusText(
-                          mount.cache().directory().toString(), mount.cache().stats()));
-      err.println("metrics at http://" + hostPort(server.address()) + "/metrics");
+  public MetricsServer startMetrics(java.util.function.Supplier<String> body, PrintStream err)
+      throws IOException {
+    return startMetrics(metricsAddress, body, err);
+  }
+
+  /** As above for an explicit address (null: none). */
+  static MetricsServer startMetrics(
+      InetSocketAddress address, java.util.function.Supplier<String> body, PrintStream err)
+      throws IOException {
+    if (address == null) {
+      return null;
     }
-    try {
-      switch (mode) {
-        case NONE -> {}
-        case LANDMARK -> mount.prefetch().startLandmarks();
-        case ALL -> mount.prefetch().startEverything();
-        case PLAN -> {
-          // The plan is looked for by PlanSourceOptions (--replay, trace layer, referrer, store).
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("replayer: not prefetching (the mount stays lazy): " + e.getMessage());
-    }
+    MetricsServer server = MetricsServer.start(address, body);
+    err.println("metrics at http://" + hostPort(server.address()) + "/metrics");
     return server;
   }
 
@@ -167,14 +138,13 @@ public final class PrefetchOptions {
   }
 
   /** Lower-case mode names on the command line. */
-  static final class ModeConverter implements ITypeConverter<Mode> {
+  static final class ModeConverter implements ITypeConverter<PrefetchMode> {
     @Override
-    public Mode convert(String value) {
+    public PrefetchMode convert(String value) {
       try {
-        return Mode.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        return PrefetchMode.parse(value);
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(
-            "invalid prefetch mode '" + value + "': expected plan, landmark, all or none");
+        throw new TypeConversionException(e.getMessage());
       }
     }
   }

@@ -6,8 +6,6 @@ import dev.tracefetch.recorder.upload.TraceSpool;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,24 +56,20 @@ public final class RecordOptions {
   Path spool = TraceSpool.DEFAULT_DIR;
 
   /**
-   * The runtime recording these options ask for, or empty without {@code --record}. The app name,
-   * the store and its token are the mount's ({@link PlanSourceOptions}): the app a node replays for
-   * is the app it records for, and one token serves both directions.
+   * The runtime recording settings these options ask for, or null without {@code --record}. The app
+   * name, the store and its token are the mount's ({@link PlanSourceOptions}): the app a node
+   * replays for is the app it records for, and one token serves both directions.
    *
    * @throws IllegalArgumentException naming the option that is wrong or missing
    */
-  public Optional<RuntimeRecording> recording(String app, URI store, String token) {
+  public RuntimeRecording.Settings settings(String app, URI store, String token) {
     if (!record) {
       if (upload != null || out != null) {
         throw new IllegalArgumentException("--upload and --record-out need --record");
       }
-      return Optional.empty();
+      return null;
     }
     URI target = upload != null ? upload : store;
-    return Optional.of(
-        new RuntimeRecording(
-            new RuntimeRecording.Settings(app, recordFor, sample, out, target, token, spool),
-            ThreadLocalRandom.current().nextDouble(),
-            System.err));
+    return new RuntimeRecording.Settings(app, recordFor, sample, out, target, token, spool);
   }
 }

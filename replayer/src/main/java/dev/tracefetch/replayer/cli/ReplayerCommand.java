@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
     description = "Mount images lazily and replay start-up traces on the node.",
     subcommands = {
       MountCommand.class,
+      DaemonCommand.class,
       UmountCommand.class,
+      ClearCacheCommand.class,
       PrefetchAllCommand.class,
       HookCommand.class,
       StatsCommand.class

@@ -9,6 +9,7 @@ import dev.tracefetch.replayer.control.ControlException;
 import dev.tracefetch.replayer.control.ControlSockets;
 import dev.tracefetch.replayer.control.ControlUnavailableException;
 import dev.tracefetch.replayer.control.StatusMessages;
+import dev.tracefetch.replayer.daemon.DaemonClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +25,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code replayer stats MOUNTPOINT}: the replay status of one mount, from its control socket. */
+/**
+ * {@code replayer stats MOUNTPOINT}: the replay status of one mount, from its control socket (found
+ * from the mount point, or through the node daemon when the daemon serves the mount with a control
+ * socket elsewhere).
+ */
 @Command(
     name = "stats",
     mixinStandardHelpOptions = true,
@@ -52,6 +58,15 @@ final class StatsCommand implements Callable<Integer> {
   Path controlSocket;
 
   @Option(
+      names = "--daemon-socket",
+      paramLabel = "PATH",
+      description =
+          "Node daemon to ask for the mount's control socket when there is none in the socket"
+              + " directory (default: ${DEFAULT-VALUE}).",
+      defaultValue = "/run/tracefetch/replayer.sock")
+  Path daemonSocket = DaemonClient.DEFAULT_SOCKET;
+
+  @Option(
       names = "--deadline",
       paramLabel = "DURATION",
       description = "Time limit of the status call (default: ${DEFAULT-VALUE}).",
@@ -66,6 +81,9 @@ final class StatsCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path socket =
         controlSocket != null ? controlSocket : ControlSockets.forMountPoint(socketDir, mountPoint);
+    if (!Files.exists(socket) && controlSocket == null) {
+      socket = fromDaemon().orElse(socket);
+    }
     if (!Files.exists(socket)) {
       err.println(
           "replayer stats: no replayer serves "
@@ -97,6 +115,25 @@ final class StatsCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The control socket the node daemon names for the mount point, if a daemon serves it. */
+  private Optional<Path> fromDaemon() {
+    if (daemonSocket == null || !Files.exists(daemonSocket)) {
+      return Optional.empty();
+    }
+    String wanted = ControlSockets.canonical(mountPoint).toString();
+    try (DaemonClient daemon = DaemonClient.connect(daemonSocket)) {
+      for (dev.tracefetch.api.v1.ServedMount m : daemon.mounts(deadline)) {
+        if (ControlSockets.canonical(Path.of(m.getMountPoint())).toString().equals(wanted)
+            && !m.getControlSocket().isEmpty()) {
+          return Optional.of(Path.of(m.getControlSocket()));
+        }
+      }
+    } catch (ControlException e) {
+      // No daemon answers: the mount is reported as not served below.
+    }
+    return Optional.empty();
   }
 
   /** Prefetch precision as the engine measures it (uncompressed useful over prefetched bytes). */

@@ -23,6 +23,13 @@ final class StopSignals {
    */
   static StopSignals install() {
     StopSignals s = new StopSignals();
+    s.reinstall();
+    return s;
+  }
+
+  /** Takes the signals back after a later FUSE mount took them (the node daemon mounts often). */
+  void reinstall() {
+    StopSignals s = this;
     for (String name : new String[] {"INT", "TERM"}) {
       try {
         Signal.handle(
@@ -35,7 +42,6 @@ final class StopSignals {
         // Reserved by the JVM in this configuration: the shutdown hook still unmounts.
       }
     }
-    return s;
   }
 
   /** Waits up to {@code timeout} for a stop request; true once one arrived. */

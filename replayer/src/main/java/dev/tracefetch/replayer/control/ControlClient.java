@@ -6,16 +6,8 @@ import dev.tracefetch.api.v1.ReplayerControlGrpc;
 import dev.tracefetch.api.v1.ReplayerStatus;
 import dev.tracefetch.api.v1.StartReplayRequest;
 import dev.tracefetch.api.v1.StartReplayResponse;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -26,27 +18,14 @@ import java.util.concurrent.TimeUnit;
  * ControlUnavailableException} when nothing answers), never transport types.
  */
 public final class ControlClient implements AutoCloseable {
-  /**
-   * Netty warns on every connection that a Unix socket has no {@code SO_KEEPALIVE} (gRPC sets it
-   * for all channels); that is noise in the hook's and stats' output. Held so it is not collected.
-   */
-  private static final java.util.logging.Logger BOOTSTRAP_LOG =
-      java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
-
-  static {
-    BOOTSTRAP_LOG.setLevel(java.util.logging.Level.SEVERE);
-  }
-
   private final Path socket;
-  private final ManagedChannel channel;
-  private final EventLoopGroup group;
+  private final UnixChannel channel;
   private final ReplayerControlGrpc.ReplayerControlBlockingStub stub;
 
-  private ControlClient(Path socket, ManagedChannel channel, EventLoopGroup group) {
+  private ControlClient(Path socket, UnixChannel channel) {
     this.socket = socket;
     this.channel = channel;
-    this.group = group;
-    this.stub = ReplayerControlGrpc.newBlockingStub(channel);
+    this.stub = ReplayerControlGrpc.newBlockingStub(channel.channel());
   }
 
   /**
@@ -55,32 +34,7 @@ public final class ControlClient implements AutoCloseable {
    * @throws ControlUnavailableException if there is no socket file there
    */
   public static ControlClient connect(Path socket) throws ControlException {
-    if (!Files.exists(socket)) {
-      throw new ControlUnavailableException("no control socket at " + socket);
-    }
-    if (!Epoll.isAvailable()) {
-      throw new ControlException(
-          "cannot use the control socket "
-              + socket
-              + ": the epoll transport is unavailable: "
-              + Epoll.unavailabilityCause());
-    }
-    EventLoopGroup group =
-        new EpollEventLoopGroup(
-            1,
-            r -> {
-              Thread t = new Thread(r, "control-client");
-              t.setDaemon(true);
-              return t;
-            });
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-            .channelType(EpollDomainSocketChannel.class)
-            .eventLoopGroup(group)
-            .overrideAuthority("localhost")
-            .usePlaintext()
-            .build();
-    return new ControlClient(socket, channel, group);
+    return new ControlClient(socket, UnixChannel.open(socket, "control socket"));
   }
 
   public Path socket() {
@@ -137,12 +91,6 @@ public final class ControlClient implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(1, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    channel.close();
   }
 }

@@ -57,6 +57,22 @@ public final class ReplayRuntime implements AutoCloseable {
     return new ReplayRuntime(coordinator, server);
   }
 
+  /**
+   * Serves the control socket of {@code coordinator}, which was created (and may already be
+   * replaying) before the mount came up. Closing the runtime closes the coordinator too.
+   *
+   * @throws IOException if the control socket cannot be served (the coordinator is then closed)
+   */
+  public static ReplayRuntime serve(ReplayCoordinator coordinator, Path socket) throws IOException {
+    try {
+      return new ReplayRuntime(
+          coordinator, ControlServer.start(socket, new ReplayerControlService(coordinator)));
+    } catch (IOException e) {
+      coordinator.close();
+      throw e;
+    }
+  }
+
   public ReplayCoordinator coordinator() {
     return coordinator;
   }

@@ -90,33 +90,88 @@ public final class LazyImageMount implements AutoCloseable {
       PrefetchSettings prefetchSettings,
       UnaryOperator<FileSystemOperations> decorator)
       throws IOException, InvalidImageException, MountException {
+    return open(
+        client,
+        reference,
+        mountPoint,
+        settings,
+        null,
+        prefetchSettings,
+        decorator,
+        (engine, ref, manifest) -> () -> {});
+  }
+
+  /**
+   * Work started as soon as the image's TOCs are read and the prefetch engine exists, before the
+   * FUSE mount comes up (starting the replay early); what it returns is closed before the engine,
+   * when the mount is released or fails to come up.
+   */
+  @FunctionalInterface
+  public interface BeforeMount {
+    AutoCloseable start(PrefetchEngine engine, ImageReference reference, RawManifest manifest)
+        throws IOException;
+  }
+
+  /**
+   * The general form: with {@code sharedCache} non-null the mount uses that cache (a node daemon's,
+   * not closed here; the settings' cache directory and size are then ignored), else it opens its
+   * own; {@code beforeMount} runs after the TOCs are read and before the FUSE mount.
+   */
+  public static LazyImageMount open(
+      RegistryClient client,
+      ImageReference reference,
+      Path mountPoint,
+      Settings settings,
+      ChunkCache sharedCache,
+      PrefetchSettings prefetchSettings,
+      UnaryOperator<FileSystemOperations> decorator,
+      BeforeMount beforeMount)
+      throws IOException, InvalidImageException, MountException {
     AtomicReference<PrefetchEngine> engine = new AtomicReference<>();
     AtomicReference<ChunkCache> cache = new AtomicReference<>();
+    RegistryImageMount.Companion companion =
+        parts -> {
+          // Started before the mount, so the engine's cache listener sees every demand read.
+          PrefetchEngine e =
+              new PrefetchEngine(
+                  ImageChunks.of(
+                      parts.manifest().digest(),
+                      parts.imageManifest().layers(),
+                      parts.image().estargzIndexes()),
+                  new RegistryRangeSource(
+                      parts.client(), reference.repository(), parts.imageManifest().layers()),
+                  parts.cache(),
+                  // A read that joins a prefetch request waits no longer than its own fetch.
+                  prefetchSettings.withRequestTimeout(settings.fetchTimeout()),
+                  new ReplayMetrics(),
+                  sharedCache != null);
+          engine.set(e);
+          cache.set(parts.cache());
+          AutoCloseable started;
+          try {
+            started = beforeMount.start(e, reference, parts.manifest());
+          } catch (IOException | RuntimeException x) {
+            e.close();
+            throw x;
+          }
+          return () -> {
+            try (e) {
+              started.close();
+            }
+          };
+        };
     RegistryImageMount mounted =
-        RegistryImageMount.open(
-            client,
-            reference,
-            mountPoint,
-            settings.forMount(),
-            decorator,
-            parts -> {
-              // Started before the mount, so the engine's cache listener sees every demand read.
-              PrefetchEngine e =
-                  new PrefetchEngine(
-                      ImageChunks.of(
-                          parts.manifest().digest(),
-                          parts.imageManifest().layers(),
-                          parts.image().estargzIndexes()),
-                      new RegistryRangeSource(
-                          parts.client(), reference.repository(), parts.imageManifest().layers()),
-                      parts.cache(),
-                      // A read that joins a prefetch request waits no longer than its own fetch.
-                      prefetchSettings.withRequestTimeout(settings.fetchTimeout()),
-                      new ReplayMetrics());
-              engine.set(e);
-              cache.set(parts.cache());
-              return e;
-            });
+        sharedCache == null
+            ? RegistryImageMount.open(
+                client, reference, mountPoint, settings.forMount(), decorator, companion)
+            : RegistryImageMount.openOnSharedCache(
+                client,
+                reference,
+                mountPoint,
+                sharedCache,
+                settings.fetchTimeout(),
+                decorator,
+                companion);
     return new LazyImageMount(mounted, cache.get(), engine.get());
   }
 

@@ -64,6 +64,32 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
       ChunkCache cache,
       PrefetchSettings settings,
       ReplayMetrics metrics) {
+    this(image, source, cache, settings, metrics, false);
+  }
+
+  /**
+   * @param sharedCache true when {@code cache} also serves other mounts (a node daemon): demand
+   *     reads are then counted for this mount only if they are of this image's eStargz chunks, so
+   *     one mount's reads do not show in another's hit ratio (a chunk two images share counts for
+   *     both)
+   */
+  public PrefetchEngine(
+      ImageChunks image,
+      RangeSource source,
+      ChunkCache cache,
+      PrefetchSettings settings,
+      ReplayMetrics metrics,
+      boolean sharedCache) {
+    java.util.function.Predicate<Digest> ours;
+    if (sharedCache) {
+      Set<Digest> digests = new HashSet<>();
+      for (ImageChunks.Layer l : image.layers()) {
+        l.chunks().forEach(c -> digests.add(c.chunkDigest()));
+      }
+      ours = digests::contains;
+    } else {
+      ours = d -> true;
+    }
     this.image = Objects.requireNonNull(image, "image");
     this.ranges = Objects.requireNonNull(source, "source");
     this.cache = Objects.requireNonNull(cache, "cache");
@@ -82,12 +108,14 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
         new CacheListener() {
           @Override
           public void onRequest(CacheEvent event) {
-            metrics.demand(event);
+            if (ours.test(event.digest())) {
+              metrics.demand(event);
+            }
           }
 
           @Override
           public void onFetch(Digest digest, boolean prefetch) {
-            if (!prefetch) {
+            if (!prefetch && ours.test(digest)) {
               Run run;
               synchronized (lock) {
                 run = current;

@@ -3,6 +3,7 @@ package dev.tracefetch.replayer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracefetch.replayer.prefetch.PrefetchMode;
 import dev.tracefetch.replayer.prefetch.PrefetchSettings;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class PrefetchOptionsTest {
   void defaultsAreTheEngineDefaultsAndMetricsAreOff() {
     PrefetchOptions o = parse();
     assertThat(o.settings()).isEqualTo(PrefetchSettings.defaults());
-    assertThat(o.mode()).isEqualTo(PrefetchOptions.Mode.PLAN);
+    assertThat(o.mode()).isEqualTo(PrefetchMode.PLAN);
     assertThat(o.metricsAddress()).isNull();
   }
 
@@ -49,7 +50,7 @@ class PrefetchOptionsTest {
                 12 << 20,
                 PrefetchSettings.DEFAULT_MAX_CONSECUTIVE_FAILURES,
                 PrefetchSettings.DEFAULT_REQUEST_TIMEOUT));
-    assertThat(o.mode()).isEqualTo(PrefetchOptions.Mode.LANDMARK);
+    assertThat(o.mode()).isEqualTo(PrefetchMode.LANDMARK);
     assertThat(o.metricsAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 9464));
   }
 

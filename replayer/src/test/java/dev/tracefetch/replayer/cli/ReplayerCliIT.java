@@ -9,6 +9,7 @@ import dev.tracefetch.api.v1.PlannedRange;
 import dev.tracefetch.api.v1.ReplayPlan;
 import dev.tracefetch.cli.Cli;
 import dev.tracefetch.fs.cache.ChunkCache;
+import dev.tracefetch.fs.fuse.MountTable;
 import dev.tracefetch.fs.remote.RemoteImage;
 import dev.tracefetch.layer.estargz.EstargzChunk;
 import dev.tracefetch.layer.estargz.EstargzIndex;
@@ -137,6 +138,11 @@ class ReplayerCliIT {
           assertThat(mount).isNotDone();
           Thread.sleep(20);
         }
+      }
+      // The replay starts before the FUSE mount, so the chunks may be there before the mount.
+      while (!MountTable.isFuseMountedAt(mp)) {
+        assertThat(mount).isNotDone();
+        Thread.sleep(20);
       }
       assertThat(Files.readString(mp.resolve("etc/conf"))).isEqualTo("x=1\n");
       assertThat(indexes.get(0).lookup("data/a.bin").orElseThrow().chunks())
