@@ -409,13 +409,33 @@ def stop_daemon(p):
         pass
 
 
+def clear_daemon_cache(daemon, timeout=60):
+    """Empties a running daemon's chunk cache once the previous run's mount is released (the run's
+    cleanup unmounts it; the daemon reaps it within a second). Untimed: a node whose daemon is up
+    but has never seen this image."""
+    tool = os.path.join(REPO_DIR, "bin", "replayer")
+    end = time.time() + timeout
+    while True:
+        p = subprocess.run([tool, "clear-cache", "--daemon-socket", daemon["socket"]],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if p.returncode == 0:
+            return
+        if time.time() > end:
+            raise RuntimeError(f"replayer clear-cache failed: {p.stdout.strip()}")
+        time.sleep(0.5)
+
+
 def run_once(ctx, mode, wl, image_dir, timeout, drop=True, after_ready=None):
     """One cold start to ready. Returns a result dict (time, bytes, requests, phases)."""
     run_dir = os.path.join(WORK_DIR, f"run-{mode}-{wl}-{os.getpid()}")
     shutil.rmtree(run_dir, ignore_errors=True)
     os.makedirs(run_dir)
     daemon = None
+    shared = ctx.get("shared_daemon") if mode in REPLAYER_MODES else None
     try:
+        if shared:
+            clear_daemon_cache(shared)
+            return _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir, shared)
         if ctx.get("daemon") and mode in REPLAYER_MODES:
             os.makedirs(os.path.join(WORK_DIR, "logs"), exist_ok=True)
             daemon = start_daemon(ctx, run_dir, os.path.join(WORK_DIR, "logs", f"daemon-{mode}-{wl}.log"))
@@ -652,6 +672,10 @@ def main():
     ap.add_argument("--daemon", action=argparse.BooleanOptionalAction, default=None,
                     help="modes 4-7 mount through a `replayer daemon` started untimed per run "
                          "(default: on when bin/replayer has the daemon command)")
+    ap.add_argument("--daemon-lifetime", choices=["link", "run"], default="link",
+                    help="link: one daemon per link, its cache cleared before every run (a node whose "
+                         "daemon is up but has never seen the image; one untimed warm-up start first); "
+                         "run: a fresh daemon per run (the first start after the daemon booted)")
     ap.add_argument("--build-only", action="store_true", help="build and push the images, then stop")
     a = ap.parse_args()
     if os.geteuid() != 0:
@@ -706,7 +730,7 @@ def main():
             log("images built and pushed")
             return
         use_daemon = daemon_available() if a.daemon is None else a.daemon
-        log("modes 4-7 mount " + ("through a `replayer daemon` started untimed before each run" if use_daemon
+        log("modes 4-7 mount " + (f"through a `replayer daemon` (lifetime: {a.daemon_lifetime})" if use_daemon
                                   else "with a foreground `replayer mount` (its JVM start is timed)"))
         store = start_trace_store(svc, work) if "lazy-replay" in modes else None
         ctx = {"registry": registry, "link_registry": registry, "link_sqfs_port": sqfs_port,
@@ -729,7 +753,7 @@ def main():
 
         results = {"machine": info, "started": started.isoformat(timespec="seconds"), "runs_per_cell": runs,
                    "quick": a.quick, "images": infos, "estargz": estargz, "needed": needs, "links": {}, "skipped": {}, "chunk_size": a.chunk_size,
-                   "daemon": use_daemon,
+                   "daemon": use_daemon, "daemon_lifetime": a.daemon_lifetime if use_daemon else None,
                    "modes": {m: MODES[m][1] for m in modes}, "workloads": workloads}
         warm_results = {}
         for link_name, (rate, rtt) in links:
@@ -765,6 +789,16 @@ def main():
                     active.append((w, m))
             if results["skipped"]:
                 log("skipped modes: " + "; ".join(f"{m}: {r}" for m, r in results["skipped"].items()))
+            shared = None
+            if use_daemon and a.daemon_lifetime == "link" and any(m in REPLAYER_MODES for _, m in active):
+                daemon_dir = os.path.join(work, f"daemon-{link_name}")
+                os.makedirs(daemon_dir, exist_ok=True)
+                os.makedirs(os.path.join(WORK_DIR, "logs"), exist_ok=True)
+                shared = start_daemon(ctx, daemon_dir, os.path.join(WORK_DIR, "logs", f"daemon-{link_name}.log"))
+                ctx["shared_daemon"] = shared
+                w, m = next((w, m) for w, m in active if m in REPLAYER_MODES)
+                log(f"link {link_name}: one untimed warm-up start ({w}, {m}) on the node daemon")
+                run_once(ctx, m, w, built[w], a.timeout)
             # Runs interleaved (run i of every cell, then run i+1) so background load spreads evenly.
             link_runs = runs if link_name == links[0][0] else runs_other
             lres["runs"] = link_runs
@@ -783,6 +817,9 @@ def main():
                 for m in modes:
                     if not MODES[m][2] and m in lres["cells"].get(w, {}):
                         warm_results.setdefault(w, {})[m] = lres["cells"][w][m]
+            if shared:
+                ctx.pop("shared_daemon", None)
+                stop_daemon(shared["proc"])
             svc.stop(proxy)
         if a.components if a.components is not None else not a.quick:
             results["components"] = run_components()

@@ -194,9 +194,17 @@ def markdown(results, png_name):
     L.append("- **prefetch-all (7)**: `replayer prefetch-all IMAGE --cache DIR` (parallel range requests of every chunk), "
              "phase `prefetched`, then `replayer mount --prefetch none` from that cache.")
     if results.get("daemon"):
-        L.append("- Modes 4–7 mount through the node daemon: before each run (untimed, page cache dropped after it) "
-                 "a fresh `replayer daemon --cache EMPTY_DIR` starts, as containerd-stargz-grpc would already be "
-                 "running on a node; the timed `replayer mount --daemon-socket S IMAGE MNT ...` is a short client "
+        if results.get("daemon_lifetime") == "link":
+            start = ("one `replayer daemon` runs per link (started untimed, as containerd-stargz-grpc runs on a node, "
+                     "and given one untimed warm-up start); before each run its cache is emptied with `replayer "
+                     "clear-cache` (disk and memory) and the page cache dropped, so every run is a node that has "
+                     "never seen the image")
+        else:
+            start = ("before each run (untimed, page cache dropped after it) a fresh `replayer daemon --cache "
+                     "EMPTY_DIR` starts, so every run is the first start after the daemon booted (its read path "
+                     "not yet compiled by the JIT)")
+        L.append("- Modes 4–7 mount through the node daemon: " + start + "; the timed "
+                 "`replayer mount --daemon-socket S IMAGE MNT ...` is a short client "
                  "(its own JVM start, about a second, is timed) that returns once the daemon has the mount up. "
                  "prefetch-all then mounts with `--prefetch all` and starts the app when the daemon reports the "
                  "prefetch done (metrics polled with curl).")
