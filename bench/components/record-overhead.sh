@@ -87,7 +87,11 @@ if [[ "$workload" == busybox ]]; then
   image="127.0.0.1:$port/bench/busybox:bench"
   args=(--ready exit -- /bin/sh -c 'find / -xdev -type f | head -n 50 | while read f; do cat "$f" >/dev/null; done')
 else
-  image="127.0.0.1:$port/bench/$workload-estargz:bench"
+  # bench/run tags eStargz images by chunk size (bench-c512K, ...); older caches have plain "bench".
+  tags="$storage/docker/registry/v2/repositories/bench/$workload-estargz/_manifests/tags"
+  tag=bench-c${CHUNK_SIZE:-512K}
+  [[ -d "$tags/$tag" ]] || tag=$(ls "$tags" | head -n 1)
+  image="127.0.0.1:$port/bench/$workload-estargz:$tag"
   app_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   ready=$(python3 -c "import json,sys; print(json.load(open('$repo/bench/workloads/$workload/recipe.json'))['ready']['kind'])")
   case "$ready" in

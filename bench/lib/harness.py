@@ -796,7 +796,9 @@ def main():
                 os.makedirs(os.path.join(WORK_DIR, "logs"), exist_ok=True)
                 shared = start_daemon(ctx, daemon_dir, os.path.join(WORK_DIR, "logs", f"daemon-{link_name}.log"))
                 ctx["shared_daemon"] = shared
-                w, m = next((w, m) for w, m in active if m in REPLAYER_MODES)
+                # the warm-up is a replay start when there is one (a few seconds; lazy Python takes 30)
+                w, m = next(((w, m) for w, m in active if m == "lazy-replay"),
+                            next((w, m) for w, m in active if m in REPLAYER_MODES))
                 log(f"link {link_name}: one untimed warm-up start ({w}, {m}) on the node daemon")
                 run_once(ctx, m, w, built[w], a.timeout)
             # Runs interleaved (run i of every cell, then run i+1) so background load spreads evenly.
