@@ -33,6 +33,7 @@ public final class ChunkReadAhead implements AutoCloseable {
   private final int chunks;
   private final ThreadPoolExecutor pool;
   private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicInteger suspensions = new AtomicInteger();
 
   /**
    * @param chunks how many chunks beyond the current one to fetch (0 disables read-ahead)
@@ -61,6 +62,11 @@ public final class ChunkReadAhead implements AutoCloseable {
     this.pool.allowCoreThreadTimeOut(true);
   }
 
+  /** {@value #DEFAULT_CHUNKS} chunks ahead on {@value #DEFAULT_THREADS} threads. */
+  public static ChunkReadAhead withDefaults(ChunkReader reader) {
+    return new ChunkReadAhead(reader, DEFAULT_CHUNKS, DEFAULT_THREADS);
+  }
+
   /** No read-ahead at all. */
   public static ChunkReadAhead disabled(ChunkReader reader) {
     return new ChunkReadAhead(reader, 0, 1);
@@ -69,6 +75,24 @@ public final class ChunkReadAhead implements AutoCloseable {
   /** Chunks fetched beyond the one being read. */
   public int chunks() {
     return chunks;
+  }
+
+  /**
+   * Stops reading ahead until as many {@link #resume()} calls: a replay plan that is prefetching
+   * already knows which chunks the start reads, and read-ahead would only fetch more than that.
+   */
+  public void suspend() {
+    suspensions.incrementAndGet();
+  }
+
+  /** Undoes one {@link #suspend()}. */
+  public void resume() {
+    suspensions.updateAndGet(n -> Math.max(0, n - 1));
+  }
+
+  /** Chunks to fetch ahead now: {@link #chunks()}, or 0 while suspended. */
+  public int activeChunks() {
+    return suspensions.get() > 0 ? 0 : chunks;
   }
 
   void submit(ChunkKey key) {

@@ -58,10 +58,7 @@ public final class ImageFileSystem implements FileSystemOperations {
    * ChunkReadAhead#DEFAULT_THREADS} threads).
    */
   public ImageFileSystem(MergedTree tree, ChunkReader chunks) {
-    this(
-        tree,
-        chunks,
-        new ChunkReadAhead(chunks, ChunkReadAhead.DEFAULT_CHUNKS, ChunkReadAhead.DEFAULT_THREADS));
+    this(tree, chunks, ChunkReadAhead.withDefaults(chunks));
   }
 
   public ImageFileSystem(MergedTree tree, ChunkSource source, ChunkCache cache) {
@@ -70,11 +67,11 @@ public final class ImageFileSystem implements FileSystemOperations {
 
   /** Serves a tree that may be resolved on first access (see {@link LazyTree}). */
   public ImageFileSystem(LazyTree tree, ChunkSource source, ChunkCache cache) {
-    ChunkReader reader = new ChunkReader(source, cache);
-    this.tree = Objects.requireNonNull(tree, "tree");
-    this.chunks = reader;
-    this.readAhead =
-        new ChunkReadAhead(reader, ChunkReadAhead.DEFAULT_CHUNKS, ChunkReadAhead.DEFAULT_THREADS);
+    this(tree, new ChunkReader(source, cache));
+  }
+
+  private ImageFileSystem(LazyTree tree, ChunkReader reader) {
+    this(tree, reader, ChunkReadAhead.withDefaults(reader));
   }
 
   /** The tree served; resolving it may download layers that are not eStargz. */
@@ -171,11 +168,12 @@ public final class ImageFileSystem implements FileSystemOperations {
     file.lastChunk = lastIndex;
     boolean sequential =
         offset == 0 || (previous >= 0 && firstIndex >= previous && firstIndex <= previous + 1);
-    if (!sequential || readAhead.chunks() == 0) {
+    int ahead = readAhead.activeChunks();
+    if (!sequential || ahead == 0) {
       return;
     }
     List<ChunkRef> all = file.node().chunks();
-    int upTo = Math.min(all.size() - 1, lastIndex + readAhead.chunks());
+    int upTo = Math.min(all.size() - 1, lastIndex + ahead);
     for (int i = Math.max(lastIndex + 1, file.readAheadUpTo + 1); i <= upTo; i++) {
       readAhead.submit(all.get(i).key());
     }

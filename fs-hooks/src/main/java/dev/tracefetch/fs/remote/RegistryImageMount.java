@@ -7,6 +7,8 @@ import dev.tracefetch.fs.fuse.MountException;
 import dev.tracefetch.fs.fuse.MountOptions;
 import dev.tracefetch.fs.image.InvalidImageException;
 import dev.tracefetch.fs.image.MergedTree;
+import dev.tracefetch.fs.lazy.ChunkReadAhead;
+import dev.tracefetch.fs.lazy.ChunkReader;
 import dev.tracefetch.fs.lazy.ImageFileSystem;
 import dev.tracefetch.fs.lazy.LazyTree;
 import dev.tracefetch.fs.lazy.TimeLimitedChunkSource;
@@ -76,7 +78,8 @@ public final class RegistryImageMount implements AutoCloseable {
       RawManifest manifest,
       ImageManifest imageManifest,
       RemoteImage image,
-      ChunkCache cache) {}
+      ChunkCache cache,
+      ChunkReadAhead readAhead) {}
 
   /**
    * Something that works alongside the mount (a prefetch engine): started after the image is read
@@ -183,11 +186,13 @@ public final class RegistryImageMount implements AutoCloseable {
       TimeLimitedChunkSource source =
           new TimeLimitedChunkSource(image.source(), settings.fetchTimeout());
       resources.push(source);
+      ChunkReader reader = new ChunkReader(source, cache);
+      ChunkReadAhead readAhead = ChunkReadAhead.withDefaults(reader);
       AutoCloseable started =
-          companion.start(new Parts(client, reference, raw, manifest, image, cache));
+          companion.start(new Parts(client, reference, raw, manifest, image, cache, readAhead));
       resources.push(started);
       FileSystemOperations fs =
-          decorator.apply(new ImageFileSystem(image.lazyTree(), source, cache));
+          decorator.apply(new ImageFileSystem(image.lazyTree(), reader, readAhead));
       Mount mount =
           Mount.mount(
               fs,

@@ -134,6 +134,34 @@ class ChunkReadAheadTest {
     }
   }
 
+  @Test
+  void aSuspendedReadAheadFetchesNothingBeyondTheReadUntilResumedAsOftenAsSuspended()
+      throws Exception {
+    ChunkReader reader = new ChunkReader(image.source(), cache);
+    try (ChunkReadAhead ahead = new ChunkReadAhead(reader, 2, 1)) {
+      ImageFileSystem fs = new ImageFileSystem(image.tree(), reader, ahead);
+      FileHandle h = fs.open("/big", 0, CTX);
+      ahead.suspend();
+      ahead.suspend();
+      assertThat(ahead.activeChunks()).isZero();
+
+      assertThat(read(fs, h, 0, 10)).isEqualTo(Arrays.copyOfRange(big, 0, 10));
+      assertThat(read(fs, h, 10, 10)).isEqualTo(Arrays.copyOfRange(big, 10, 20));
+      awaitIdle(ahead);
+      assertThat(cache.contains(digest(2))).isFalse();
+      assertThat(cache.contains(digest(3))).isFalse();
+
+      ahead.resume();
+      assertThat(ahead.activeChunks()).as("still suspended once").isZero();
+      ahead.resume();
+      assertThat(ahead.activeChunks()).isEqualTo(2);
+      assertThat(read(fs, h, 20, 10)).isEqualTo(Arrays.copyOfRange(big, 20, 30));
+      awaitIdle(ahead);
+      assertThat(cache.contains(digest(3))).isTrue();
+      assertThat(cache.contains(digest(4))).isTrue();
+    }
+  }
+
   private Digest digest(int index) {
     return chunks.get(index).key().digest();
   }

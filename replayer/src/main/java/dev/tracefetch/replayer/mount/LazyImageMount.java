@@ -145,6 +145,7 @@ public final class LazyImageMount implements AutoCloseable {
                   prefetchSettings.withRequestTimeout(settings.fetchTimeout()),
                   new ReplayMetrics(),
                   sharedCache != null);
+          e.suspendsWhileReplaying(parts.readAhead());
           engine.set(e);
           cache.set(parts.cache());
           AutoCloseable started;

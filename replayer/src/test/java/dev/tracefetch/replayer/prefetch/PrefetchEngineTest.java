@@ -8,6 +8,7 @@ import dev.tracefetch.api.v1.PlannedRange;
 import dev.tracefetch.api.v1.ReplayPlan;
 import dev.tracefetch.fs.cache.ChunkCache;
 import dev.tracefetch.fs.image.ChunkKey;
+import dev.tracefetch.fs.lazy.ChunkReadAhead;
 import dev.tracefetch.fs.lazy.ChunkReader;
 import dev.tracefetch.fs.remote.EstargzChunkSource;
 import dev.tracefetch.fs.remote.EstargzLayers;
@@ -318,6 +319,41 @@ class PrefetchEngineTest {
     int made = net.requests.size();
     net.release(1000);
     assertThat(net.requests).hasSize(made);
+  }
+
+  @Test
+  void readAheadIsSuspendedWhileAReplayRunsAndGivenBackWhenItEndsOrIsCancelled() throws Exception {
+    List<EstargzChunk> wanted = fx.chunksOf("data/big.bin");
+    FakeRangeSource net = new FakeRangeSource(fx.blob()).gated();
+    PrefetchEngine engine = engine(net, PrefetchSettings.defaults().withConnections(2));
+    ChunkReadAhead readAhead = new ChunkReadAhead(new ChunkReader(key -> new byte[0], cache), 8, 1);
+    open.add(readAhead);
+    engine.suspendsWhileReplaying(readAhead);
+    assertThat(readAhead.activeChunks()).isEqualTo(8);
+
+    engine.start(plan(wanted), "file:test");
+    assertThat(net.firstRequestArrived.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(readAhead.activeChunks()).as("while replaying").isZero();
+    net.release(1000);
+    assertThat(engine.awaitFinished(WAIT)).isTrue();
+    assertThat(engine.status().state()).isEqualTo(State.DONE);
+    assertThat(readAhead.activeChunks()).as("after the replay").isEqualTo(8);
+
+    FakeRangeSource stalled = new FakeRangeSource(fx.blob()).gated();
+    ChunkCache cold = ChunkCache.open(dir.resolve("cold"), 64L << 20);
+    open.add(cold);
+    PrefetchEngine second =
+        new PrefetchEngine(
+            fx.image(), stalled, cold, PrefetchSettings.defaults(), new ReplayMetrics());
+    open.add(second);
+    second.suspendsWhileReplaying(readAhead);
+    second.start(plan(wanted), "file:again");
+    assertThat(stalled.firstRequestArrived.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(readAhead.activeChunks()).isZero();
+    second.cancel();
+    assertThat(second.awaitFinished(WAIT)).isTrue();
+    assertThat(readAhead.activeChunks()).as("after a cancelled replay").isEqualTo(8);
+    stalled.release(1000);
   }
 
   @Test
