@@ -271,7 +271,7 @@ class DaemonIT {
   private Run cli(String... args) throws Exception {
     Path out = Files.createTempFile(work, "cli-", ".log");
     Process p =
-        new ProcessBuilder(command(args))
+        new ProcessBuilder(ReplayerProcess.command(args))
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
             .start();
@@ -293,7 +293,7 @@ class DaemonIT {
                 "256M"));
     args.addAll(List.of(more));
     Process p =
-        new ProcessBuilder(command(args.toArray(String[]::new)))
+        new ProcessBuilder(ReplayerProcess.command(args.toArray(String[]::new)))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -310,16 +310,6 @@ class DaemonIT {
       Thread.sleep(100);
     }
     return p;
-  }
-
-  private static List<String> command(String... args) {
-    List<String> c = new ArrayList<>();
-    c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    c.add("-cp");
-    c.add(System.getProperty("java.class.path"));
-    c.add(ReplayerCommand.class.getName());
-    c.addAll(List.of(args));
-    return c;
   }
 
   private static List<String> servedMountPoints(Path socket) throws Exception {

@@ -10,7 +10,6 @@ import dev.tracefetch.oci.testing.RegistryExtension;
 import dev.tracefetch.oci.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,24 +38,16 @@ class MountCommandIT {
     }
     Path mp = Files.createDirectories(work.resolve("mnt"));
     Path log = work.resolve("child.log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    ReplayerCommand.class.getName(),
-                    "mount",
-                    pushed.reference(),
-                    mp.toString(),
-                    "--cache",
-                    work.resolve("cache").toString(),
-                    "--cache-size",
-                    "256M"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        ReplayerProcess.start(
+            log,
+            "mount",
+            pushed.reference(),
+            mp.toString(),
+            "--cache",
+            work.resolve("cache").toString(),
+            "--cache-size",
+            "256M");
     try {
       awaitMounted(child, mp, log);
       // The sample's layers are plain tar.gz: the first access downloads and indexes them.

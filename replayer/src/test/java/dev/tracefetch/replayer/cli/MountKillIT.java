@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -65,26 +64,18 @@ class MountKillIT {
     Path mp = Files.createDirectories(work.resolve("mnt"));
     Path cache = work.resolve("cache");
     Path log = work.resolve("child.log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    ReplayerCommand.class.getName(),
-                    "mount",
-                    reference,
-                    mp.toString(),
-                    "--cache",
-                    cache.toString(),
-                    "--cache-size",
-                    "256M",
-                    "--fetch-timeout",
-                    "20s"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        ReplayerProcess.start(
+            log,
+            "mount",
+            reference,
+            mp.toString(),
+            "--cache",
+            cache.toString(),
+            "--cache-size",
+            "256M",
+            "--fetch-timeout",
+            "20s");
     try {
       awaitMounted(child, mp, log);
       assertThat(Files.readAllBytes(mp.resolve("etc/small.txt"))).isEqualTo(small);
