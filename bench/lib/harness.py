@@ -397,8 +397,8 @@ def start_daemon(ctx, run_dir, log_path):
     return {"proc": p, "socket": sock, "metrics": f"127.0.0.1:{mport}"}
 
 
-def stop_daemon(p):
-    """SIGTERM (the daemon unmounts everything), then SIGKILL after 30 s."""
+def stop_group(p):
+    """SIGTERM to the process group of P, then SIGKILL after 30 s."""
     try:
         os.killpg(p.pid, signal.SIGTERM)
         p.wait(30)
@@ -407,6 +407,11 @@ def stop_daemon(p):
         p.wait()
     except ProcessLookupError:
         pass
+
+
+def stop_daemon(p):
+    """The daemon unmounts everything on SIGTERM."""
+    stop_group(p)
 
 
 def clear_daemon_cache(daemon, timeout=60):
@@ -500,14 +505,7 @@ def _run_once(ctx, mode, wl, image_dir, timeout, drop, after_ready, run_dir, dae
             result.update(after_ready())
     finally:
         if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-            except ProcessLookupError:
-                pass
+            stop_group(p)
         # anything left in its process group (e.g. a wedged FUSE daemon)
         try:
             os.killpg(p.pid, signal.SIGKILL)
