@@ -26,11 +26,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -45,6 +48,13 @@ import java.util.regex.Pattern;
  * never served) and fetches a missing chunk once however many threads ask for it at the same time.
  * The directory survives restarts: opening rebuilds the LRU order from file times and removes temp
  * files left by dead processes.
+ *
+ * <p>With {@link ChunkCacheOptions#backgroundStores()} above 0, a fetched chunk is served from
+ * memory at once and written by one background writer: until its entry is on disk the chunk is held
+ * (and served) from a map of pending stores, so it is never fetched twice and never read
+ * half-written; the entry still appears only by renaming a complete temp file. The backlog is
+ * bounded: when it is full, the fetching thread stores the chunk itself. Closing waits for the
+ * writer.
  *
  * <p>Layout: {@code DIR/sha256/ab/abcdef...} holds the chunk with digest {@code sha256:abcdef...}
  * followed by a 16-byte trailer (magic, length, CRC32C); sizes and the limit count whole files;
@@ -91,12 +101,37 @@ public final class ChunkCache implements Closeable {
   private final LongAdder storeFailures = new LongAdder();
   private final LongAdder fetchedBytes = new LongAdder();
 
+  /** Fetched chunks waiting for the background writer (served from here until on disk). */
+  private final ConcurrentHashMap<Digest, byte[]> pendingStores = new ConcurrentHashMap<>();
+
+  /** The background writer, or null when every fetch stores its chunk itself. */
+  private final ThreadPoolExecutor writer;
+
   private ChunkCache(Path directory, ChunkCacheOptions options) {
     this.directory = directory;
     this.entriesDir = directory.resolve("sha256");
     this.tmpDir = directory.resolve("tmp");
     this.options = options;
     this.memory = new MemoryTier(options.maxMemoryBytes());
+    this.writer = options.backgroundStores() == 0 ? null : newWriter(options.backgroundStores());
+  }
+
+  private static ThreadPoolExecutor newWriter(int queued) {
+    ThreadPoolExecutor w =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(queued),
+            r -> {
+              Thread t = new Thread(r, "chunk-cache-writer");
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy()); // full: the caller stores itself
+    w.allowCoreThreadTimeOut(true);
+    return w;
   }
 
   /**
@@ -145,8 +180,14 @@ public final class ChunkCache implements Closeable {
     return request(digest, loader, true).outcome();
   }
 
-  /** True if the chunk is on disk now (it may be evicted right after). */
+  /**
+   * True if the chunk is on disk now or being written there by the background writer (it may be
+   * evicted right after).
+   */
   public boolean contains(Digest digest) {
+    if (pendingStores.containsKey(digest)) {
+      return true;
+    }
     synchronized (lock) {
       return lru.containsKey(digest);
     }
@@ -214,6 +255,16 @@ public final class ChunkCache implements Closeable {
       return;
     }
     closed = true;
+    if (writer != null) {
+      writer.shutdown();
+      try {
+        if (!writer.awaitTermination(1, TimeUnit.MINUTES)) {
+          LOG.log(Level.WARNING, "chunk cache writer of " + directory + " did not finish in time");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     memory.clear();
     try {
       resyncWithDisk();
@@ -280,13 +331,16 @@ public final class ChunkCache implements Closeable {
     byte[] data = memory.get(digest);
     CacheOutcome outcome = CacheOutcome.HIT;
     if (data == null) {
+      data = pendingStores.get(digest);
+    }
+    if (data == null) {
       data = readVerified(digest);
     }
     if (data == null) {
       outcome = CacheOutcome.FETCHED;
       notifyFetch(digest, prefetch);
       data = fetch(digest, loader);
-      store(digest, data);
+      storeSoon(digest, data);
     } else {
       hits.increment();
     }
@@ -418,7 +472,7 @@ public final class ChunkCache implements Closeable {
       }
       fetches.increment();
       fetchedBytes.add(data.length);
-      store(digest, data);
+      storeSoon(digest, data);
       memory.put(digest, data);
     } catch (IOException | RuntimeException e) {
       abandonClaimed(digest);
@@ -496,6 +550,49 @@ public final class ChunkCache implements Closeable {
   private void forget(Digest digest) {
     synchronized (lock) {
       removeFromLru(digest);
+    }
+  }
+
+  /**
+   * Hands {@code data} to the background writer, or stores it now if there is none or its backlog
+   * is full. Until it is on disk, {@link #loadOnce} serves it from {@link #pendingStores}.
+   */
+  private void storeSoon(Digest digest, byte[] data) {
+    if (writer == null) {
+      store(digest, data);
+      return;
+    }
+    pendingStores.put(digest, data);
+    try {
+      writer.execute(
+          () -> {
+            try {
+              store(digest, data);
+            } catch (RuntimeException e) {
+              storeFailures.increment();
+              LOG.log(Level.WARNING, "could not store chunk " + digest + " in " + directory, e);
+            } finally {
+              pendingStores.remove(digest, data);
+            }
+          });
+    } catch (RejectedExecutionException full) {
+      try {
+        store(digest, data);
+      } finally {
+        pendingStores.remove(digest, data);
+      }
+    }
+  }
+
+  /** The background writer, or null (for tests that need to hold it up). */
+  ThreadPoolExecutor writer() {
+    return writer;
+  }
+
+  /** Waits until the background writer has stored (or failed to store) every pending chunk. */
+  void awaitPendingStores() throws InterruptedException {
+    while (!pendingStores.isEmpty()) {
+      Thread.sleep(1);
     }
   }
 

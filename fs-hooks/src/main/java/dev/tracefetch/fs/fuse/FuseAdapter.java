@@ -1,5 +1,6 @@
 package dev.tracefetch.fs.fuse;
 
+import com.kenai.jffi.MemoryIO;
 import dev.tracefetch.fs.ops.CallContext;
 import dev.tracefetch.fs.ops.DirEntry;
 import dev.tracefetch.fs.ops.Errno;
@@ -317,14 +318,27 @@ final class FuseAdapter extends FuseStubFS {
             return -ErrorCodes.EBADF();
           }
           int length = (int) Math.min(size, Integer.MAX_VALUE);
-          return ops.read(h, offset, length, (at, src) -> copy(src, buf, at), ctx);
+          return ops.read(h, offset, length, (at, src) -> copy(src, buf, at, length), ctx);
         });
   }
 
-  private void copy(ByteBuffer src, Pointer dst, int at) {
+  /**
+   * Copies {@code src} to {@code dst + at} once: the chunk cache hands out read-only views, which
+   * expose no array, so for the kernel's (native) buffer a direct buffer over its memory is the
+   * target of a single bulk copy; only a non-native destination goes through a scratch array.
+   */
+  void copy(ByteBuffer src, Pointer dst, int at, int dstSize) {
     int len = src.remaining();
+    if (at < 0 || at + (long) len > dstSize) {
+      throw new IndexOutOfBoundsException(
+          "copy of " + len + " bytes to offset " + at + " of a " + dstSize + "-byte read buffer");
+    }
     if (src.hasArray()) {
       dst.put(at, src.array(), src.arrayOffset() + src.position(), len);
+      return;
+    }
+    if (dst.isDirect() && len > 0) {
+      MemoryIO.getInstance().newDirectByteBuffer(dst.address() + at, len).put(src);
       return;
     }
     byte[] tmp = scratch.get();

@@ -170,7 +170,9 @@ public final class RegistryImageMount implements AutoCloseable {
       if (cache == null) {
         cache =
             ChunkCache.open(
-                settings.cacheDir(), ChunkCacheOptions.ofDiskLimit(settings.cacheSizeBytes()));
+                settings.cacheDir(),
+                ChunkCacheOptions.ofDiskLimit(settings.cacheSizeBytes())
+                    .withBackgroundStores(ChunkCacheOptions.DEFAULT_BACKGROUND_STORES));
         resources.push(cache);
       }
       Path workDir = Files.createTempDirectory(settings.cacheDir(), ".layers-");

@@ -262,6 +262,121 @@ class ChunkCacheTest {
     }
   }
 
+  private ChunkCache openWithWriter(long limit, int queued) throws IOException {
+    return ChunkCache.open(
+        dir,
+        ChunkCacheOptions.ofDiskLimit(limit).withMaxMemoryBytes(0).withBackgroundStores(queued));
+  }
+
+  /** Occupies the background writer until the returned latch is counted down. */
+  private static CountDownLatch holdWriter(ChunkCache cache) throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch running = new CountDownLatch(1);
+    cache
+        .writer()
+        .execute(
+            () -> {
+              running.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    return release;
+  }
+
+  @Test
+  void backgroundStoreServesTheChunkUntilItIsOnDiskAndNeverFetchesItTwice() throws Exception {
+    CountingLoader loader = new CountingLoader();
+    byte[] data = chunk(50, 10_000);
+    Digest d = loader.add(data);
+    try (ChunkCache cache = openWithWriter(1 << 20, 4)) {
+      CountDownLatch release = holdWriter(cache);
+      assertThat(bytes(cache.get(d, loader))).isEqualTo(data);
+      assertThat(entryFiles()).as("not written while the writer is held").isEmpty();
+      assertThat(cache.contains(d)).isTrue();
+      // No memory tier: the second read is served from the pending store, not fetched again.
+      assertThat(bytes(cache.get(d, loader))).isEqualTo(data);
+      assertThat(loader.calls(d)).isEqualTo(1);
+      assertThat(cache.stats().hits()).isEqualTo(1);
+
+      release.countDown();
+      cache.awaitPendingStores();
+      assertThat(entryFiles()).hasSize(1);
+      assertThat(entryData(entryFiles().get(0))).isEqualTo(data);
+      assertThat(cache.stats().entries()).isEqualTo(1);
+      assertThat(bytes(cache.get(d, loader))).isEqualTo(data);
+      assertThat(loader.calls(d)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aFullBacklogMakesTheFetchingThreadStoreItself() throws Exception {
+    CountingLoader loader = new CountingLoader();
+    byte[] a = chunk(51, 1000);
+    byte[] b = chunk(52, 1000);
+    Digest da = loader.add(a);
+    Digest db = loader.add(b);
+    try (ChunkCache cache = openWithWriter(1 << 20, 1)) {
+      CountDownLatch release = holdWriter(cache);
+      cache.get(da, loader); // waits in the (one-place) backlog
+      cache.get(db, loader); // backlog full: stored before get returns
+      assertThat(entryFiles()).hasSize(1);
+      assertThat(entryData(cache.entryPath(db))).isEqualTo(b);
+      assertThat(Files.exists(cache.entryPath(da))).isFalse();
+
+      release.countDown();
+      cache.awaitPendingStores();
+      assertThat(entryData(cache.entryPath(da))).isEqualTo(a);
+      assertThat(cache.stats().entries()).isEqualTo(2);
+      assertThat(cache.stats().storeFailures()).isZero();
+    }
+  }
+
+  @Test
+  void closeWaitsForTheBackgroundWriter() throws Exception {
+    CountingLoader loader = new CountingLoader();
+    byte[] data = chunk(53, 5000);
+    Digest d = loader.add(data);
+    ChunkCache cache = openWithWriter(1 << 20, 4);
+    CountDownLatch release = holdWriter(cache);
+    cache.get(d, loader);
+    Thread releaser =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              release.countDown();
+            });
+    releaser.start();
+    cache.close();
+    releaser.join();
+    assertThat(entryData(cache.entryPath(d))).isEqualTo(data);
+    try (ChunkCache reopened = openWithWriter(1 << 20, 4)) {
+      assertThat(bytes(reopened.get(d, loader))).isEqualTo(data);
+      assertThat(loader.calls(d)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void backgroundStoresThatCannotBeWrittenAreCounted() throws Exception {
+    CountingLoader loader = new CountingLoader();
+    byte[] big = chunk(54, 5000);
+    Digest d = loader.add(big);
+    try (ChunkCache cache = openWithWriter(4000, 4)) {
+      assertThat(bytes(cache.get(d, loader))).isEqualTo(big);
+      cache.awaitPendingStores();
+      assertThat(entryFiles()).isEmpty();
+      assertThat(cache.stats().storeFailures()).isEqualTo(1);
+      assertThat(cache.contains(d)).isFalse();
+    }
+  }
+
   @Test
   void chunkLargerThanTheWholeCacheIsServedButNotStored() throws Exception {
     CountingLoader loader = new CountingLoader();

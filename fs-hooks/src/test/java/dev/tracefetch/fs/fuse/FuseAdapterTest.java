@@ -1,6 +1,7 @@
 package dev.tracefetch.fs.fuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracefetch.fs.image.ChunkRef;
 import dev.tracefetch.fs.ops.CallContext;
@@ -196,6 +197,26 @@ class FuseAdapterTest {
 
     fi.fh.set(fh);
     assertThat(adapter.read("/f", buf, 5, 0, fi)).isEqualTo(-ErrorCodes.EBADF());
+  }
+
+  @Test
+  void readOnlyBuffersAreCopiedIntoNativeMemoryAtTheirOffset() {
+    Pointer buf = memory(16);
+    buf.setMemory(0, 16, (byte) 'X');
+    ByteBuffer src =
+        ByteBuffer.wrap("0123456789".getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+    src.position(2).limit(7); // "23456"
+    adapter.copy(src, buf, 3, 16);
+    byte[] got = new byte[16];
+    buf.get(0, got, 0, 16);
+    assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo("XXX23456XXXXXXXX");
+    assertThat(src.remaining()).as("the source is consumed").isZero();
+
+    ByteBuffer tooLong = ByteBuffer.wrap(new byte[10]).asReadOnlyBuffer();
+    assertThatThrownBy(() -> adapter.copy(tooLong, buf, 8, 16))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+    buf.get(0, got, 0, 16);
+    assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo("XXX23456XXXXXXXX");
   }
 
   @Test

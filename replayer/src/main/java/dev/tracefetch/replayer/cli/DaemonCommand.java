@@ -51,7 +51,10 @@ final class DaemonCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ChunkCache cache =
-        ChunkCache.open(node.cacheDir, ChunkCacheOptions.ofDiskLimit(node.cacheSize));
+        ChunkCache.open(
+            node.cacheDir,
+            ChunkCacheOptions.ofDiskLimit(node.cacheSize)
+                .withBackgroundStores(ChunkCacheOptions.DEFAULT_BACKGROUND_STORES));
     // From the start, so a SIGTERM while the API socket comes up still ends in a clean exit 0.
     AtomicReference<StopSignals> stop = new AtomicReference<>(StopSignals.install());
     NodeDaemon daemon =
