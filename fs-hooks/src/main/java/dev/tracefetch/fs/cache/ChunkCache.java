@@ -224,13 +224,19 @@ public final class ChunkCache implements Closeable {
 
   /**
    * Empties the cache: every entry on disk, also those other processes sharing the directory
-   * stored, and the memory tier. A fetch in flight still completes and stores its chunk. For an
-   * operator whose node should start over, and for benchmarks that need a cold cache under a
-   * running node daemon.
+   * stored, and the memory tier, after the background writer has stored what it holds. A fetch in
+   * flight still completes and stores its chunk. For an operator whose node should start over, and
+   * for benchmarks that need a cold cache under a running node daemon.
    *
    * @return the number of entries removed from disk
    */
   public long clear() throws IOException {
+    try {
+      awaitPendingStores(); // else a chunk on its way to disk would land after the clear
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while clearing " + directory);
+    }
     long removed = 0;
     synchronized (lock) {
       memory.clear();
