@@ -29,6 +29,15 @@ public final class DatabaseOutage {
       if (t instanceof SQLException sql && isOutageState(sql.getSQLState())) {
         return true;
       }
+      // A commit or rollback on a connection that is already closed: the server dropped it
+      // (Spring rethrows the rollback failure and loses the commit failure, e.g. a 57P01, that
+      // made it roll back).
+      if (t instanceof TransactionSystemException
+          && t.getCause() instanceof SQLException sql
+          && sql.getMessage() != null
+          && sql.getMessage().contains("Connection is closed")) {
+        return true;
+      }
       // A rollback that failed because the connection died: the failure that caused the
       // rollback says why.
       if (t instanceof TransactionSystemException tse

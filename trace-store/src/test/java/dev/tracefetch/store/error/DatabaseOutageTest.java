@@ -29,11 +29,27 @@ class DatabaseOutageTest {
   @Test
   void failedRollbackAfterAnOutageIsAnOutage() {
     TransactionSystemException rollback =
-        new TransactionSystemException(
-            "JDBC rollback failed", new SQLException("Connection is closed"));
+        new TransactionSystemException("JDBC rollback failed", new SQLException("broken pipe?"));
     assertThat(DatabaseOutage.causedBy(rollback)).isFalse();
     rollback.initApplicationException(new SQLException("terminating connection", "57P01"));
     assertThat(DatabaseOutage.causedBy(rollback)).isTrue();
+  }
+
+  @Test
+  void aCommitOrRollbackOnAConnectionTheServerClosedIsAnOutage() {
+    // What Spring throws when the commit failed with 57P01 and the rollback after it found the
+    // connection closed: the commit failure is lost.
+    assertThat(
+            DatabaseOutage.causedBy(
+                new TransactionSystemException(
+                    "Could not roll back JDBC transaction",
+                    new SQLException("Connection is closed"))))
+        .isTrue();
+    assertThat(
+            DatabaseOutage.causedBy(
+                new TransactionSystemException(
+                    "Could not commit JDBC transaction", new SQLException("syntax", "42601"))))
+        .isFalse();
   }
 
   @Test
