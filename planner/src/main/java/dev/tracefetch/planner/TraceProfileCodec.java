@@ -32,7 +32,9 @@ public final class TraceProfileCodec {
             profile.layerDigests(),
             profile.facts(),
             m,
-            profile.hasChunkDigests() ? 40 : 8);
+            // Chunk arrays, the digest flag and a tag and 32 bytes per digest; digests kept
+            // verbatim go through the growing writes.
+            CHUNK_ARRAYS_MAX * (long) m + 1 + (profile.hasChunkDigests() ? 33L * m : 0));
     int pos =
         chunkArrays(w, profile.keysArray(), profile.firstAccessArray(), profile.lengthsArray(), m);
     byte[] buf = w.buf;
@@ -75,7 +77,22 @@ public final class TraceProfileCodec {
       int[] digestOffsets,
       int[] digestLengths) {
     int m = keys.length;
-    Writer w = header(traceId, app, manifestDigest, layerDigests, facts, m, 40);
+    // One buffer for the worst case (ten-byte key deltas, five-byte times and lengths, digests as
+    // 33 bytes or verbatim), so neither the chunk arrays nor the digests ever grow it.
+    long digestBytesMax = 0;
+    for (int i = 0; i < m; i++) {
+      int len = digestOffsets[i] < 0 ? 0 : digestLengths[i];
+      digestBytesMax += len == 0 ? 1 : Math.max(33, 1 + 5 + len);
+    }
+    Writer w =
+        header(
+            traceId,
+            app,
+            manifestDigest,
+            layerDigests,
+            facts,
+            m,
+            CHUNK_ARRAYS_MAX * (long) m + 1 + digestBytesMax);
     int pos = chunkArrays(w, keys, firstAccess, lengths, m);
     w.buf[pos++] = 1;
     w.size = pos;
@@ -97,6 +114,7 @@ public final class TraceProfileCodec {
     return w.toByteArray();
   }
 
+  /** A writer holding the header, with room for {@code chunkBytes} more without growing. */
   private static Writer header(
       String traceId,
       String app,
@@ -104,8 +122,16 @@ public final class TraceProfileCodec {
       List<String> layerDigests,
       TraceFacts f,
       int m,
-      int bytesPerChunk) {
-    Writer w = new Writer(64 + m * bytesPerChunk);
+      long chunkBytes) {
+    long strings = 0;
+    for (String layer : layerDigests) {
+      strings += 5 + 3L * layer.length();
+    }
+    for (String s : new String[] {traceId, app, manifestDigest, f.readinessKind()}) {
+      strings += 5 + 3L * s.length();
+    }
+    long capacity = 4 + 1 + 5 + strings + 1 + 4 * 10 + 5 + chunkBytes;
+    Writer w = new Writer((int) Math.min(Integer.MAX_VALUE - 16, capacity));
     w.bytes(MAGIC);
     w.u8(VERSION);
     w.string(traceId);
@@ -128,7 +154,7 @@ public final class TraceProfileCodec {
   /** Writes keys (as deltas), times and lengths; returns the position after them. */
   private static int chunkArrays(Writer w, long[] keys, int[] firstAccess, int[] lengths, int m) {
     // Hot loops write straight into the buffer, sized once for the worst case.
-    w.ensure(m * (10 + 5 + 5 + 1 + 33) + 1);
+    w.ensure(CHUNK_ARRAYS_MAX * m + 1);
     byte[] buf = w.buf;
     int pos = w.size;
     long previous = 0;
@@ -241,6 +267,9 @@ public final class TraceProfileCodec {
       throw new ProfileFormatException("invalid trace profile: " + e.getMessage(), e);
     }
   }
+
+  /** Most bytes one chunk's key delta, first-access time and length take. */
+  private static final int CHUNK_ARRAYS_MAX = 10 + 5 + 5;
 
   private static int putVarint(byte[] buf, int pos, long value) {
     long v = value;
