@@ -62,7 +62,9 @@ public final class TraceProfileCodec {
   /**
    * Encodes a profile given as its parts, with the chunk digests as UTF-8 slices of {@code
    * digestBytes} ({@code digestOffsets[i] < 0}: unknown); what {@link ProfileExtractor} writes. The
-   * bytes equal those {@link #encode} writes for the same profile with digests attached.
+   * bytes equal those {@link #encode} writes for the same profile with digests attached. A chunk
+   * with {@code rawIndexes[i] >= 0} (when given) has a lower-case {@code sha256:<hex>} digest whose
+   * 32 bytes a parser already decoded at {@code rawDigests[32 * rawIndexes[i]]}.
    */
   static byte[] encodeRaw(
       String traceId,
@@ -75,7 +77,9 @@ public final class TraceProfileCodec {
       int[] lengths,
       byte[] digestBytes,
       int[] digestOffsets,
-      int[] digestLengths) {
+      int[] digestLengths,
+      byte[] rawDigests,
+      int[] rawIndexes) {
     int m = keys.length;
     // One buffer for the worst case (ten-byte key deltas, five-byte times and lengths, digests as
     // 33 bytes or verbatim), so neither the chunk arrays nor the digests ever grow it.
@@ -99,7 +103,12 @@ public final class TraceProfileCodec {
     for (int i = 0; i < m; i++) {
       int off = digestOffsets[i];
       int len = digestLengths[i];
-      if (off < 0 || len == 0) {
+      int raw = rawIndexes == null ? -1 : rawIndexes[i];
+      if (raw >= 0) {
+        w.buf[w.size] = 1;
+        System.arraycopy(rawDigests, raw * 32, w.buf, w.size + 1, 32);
+        w.size += 33;
+      } else if (off < 0 || len == 0) {
         w.u8(0);
       } else if (putSha256IfHex(digestBytes, off, len, w)) {
         continue;
@@ -325,6 +334,32 @@ public final class TraceProfileCodec {
     buf[w.size] = 1;
     w.size += 33;
     return true;
+  }
+
+  /**
+   * Decodes the UTF-8 slice into 32 bytes at {@code out[outOffset]} when it is a lower-case {@code
+   * sha256:<64 hex>} digest, the form stored as raw bytes; returns false (with {@code out} partly
+   * written) otherwise.
+   */
+  static boolean sha256Raw(byte[] bytes, int off, int len, byte[] out, int outOffset) {
+    int p = SHA256.length();
+    if (len != p + 64) {
+      return false;
+    }
+    for (int i = 0; i < p; i++) {
+      if (bytes[off + i] != SHA256_BYTES[i]) {
+        return false;
+      }
+    }
+    int in = off + p;
+    int bad = 0;
+    for (int i = 0; i < 32; i++) {
+      int hi = HEX_VALUES[bytes[in + 2 * i] & 0xff];
+      int lo = HEX_VALUES[bytes[in + 2 * i + 1] & 0xff];
+      bad |= hi | lo;
+      out[outOffset + i] = (byte) (hi << 4 | lo);
+    }
+    return bad >= 0;
   }
 
   private static final byte[] SHA256_BYTES = SHA256.getBytes(StandardCharsets.US_ASCII);
