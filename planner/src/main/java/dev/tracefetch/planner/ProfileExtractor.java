@@ -23,12 +23,14 @@ public final class ProfileExtractor {
   private final String traceId;
   private final int layerCount;
   private final byte[] buffer;
+  private final byte[] rawDigests;
   private long[] keys;
   private int[] times;
   private int[] lengths;
   private int[] events;
   private int[] digestOffsets; // -1: no digest
   private int[] digestLengths;
+  private int[] rawIndexes; // -1: digest not decoded by the caller
   private int size;
 
   /**
@@ -38,10 +40,22 @@ public final class ProfileExtractor {
    * @param expectedReferences a capacity hint
    */
   public ProfileExtractor(String traceId, int layerCount, byte[] buffer, int expectedReferences) {
+    this(traceId, layerCount, buffer, new byte[0], expectedReferences);
+  }
+
+  /**
+   * @param rawDigests 32-byte chunk digests the caller decoded itself with {@link #decodeSha256}
+   *     while the bytes were at hand (see {@link #add(int, int, long, int, long, long, int, int,
+   *     int)}): reading the digest slices again here, scattered over a large buffer, costs more
+   *     than decoding them
+   */
+  public ProfileExtractor(
+      String traceId, int layerCount, byte[] buffer, byte[] rawDigests, int expectedReferences) {
     TraceProfile.requireId(traceId);
     this.traceId = traceId;
     this.layerCount = layerCount;
     this.buffer = Objects.requireNonNull(buffer, "buffer");
+    this.rawDigests = Objects.requireNonNull(rawDigests, "rawDigests");
     int capacity = Math.max(16, expectedReferences);
     keys = new long[capacity];
     times = new int[capacity];
@@ -49,6 +63,16 @@ public final class ProfileExtractor {
     events = new int[capacity];
     digestOffsets = new int[capacity];
     digestLengths = new int[capacity];
+    rawIndexes = new int[capacity];
+  }
+
+  /**
+   * Decodes a chunk digest's UTF-8 slice into 32 bytes at {@code out[32 * index]} when it is a
+   * lower-case {@code sha256:<64 hex>} digest (the form stored as raw bytes), for {@link #add(int,
+   * int, long, int, long, long, int, int, int)}; returns false otherwise.
+   */
+  public static boolean decodeSha256(byte[] bytes, int offset, int length, byte[] out, int index) {
+    return TraceProfileCodec.sha256Raw(bytes, offset, length, out, 32 * index);
   }
 
   /**
@@ -67,6 +91,24 @@ public final class ProfileExtractor {
       long length,
       int digestOffset,
       int digestLength)
+      throws InvalidTraceException {
+    add(event, chunk, timeMicros, layer, offset, length, digestOffset, digestLength, -1);
+  }
+
+  /**
+   * As {@link #add(int, int, long, int, long, long, int, int)}, with the digest also decoded by
+   * {@link #decodeSha256} into the raw digests at {@code rawIndex} ({@code -1}: not decoded).
+   */
+  public void add(
+      int event,
+      int chunk,
+      long timeMicros,
+      int layer,
+      long offset,
+      long length,
+      int digestOffset,
+      int digestLength,
+      int rawIndex)
       throws InvalidTraceException {
     if (timeMicros < 0) {
       throw TraceProfile.invalid(
@@ -97,6 +139,9 @@ public final class ProfileExtractor {
       throw new IllegalArgumentException(
           "digest slice [" + digestOffset + ", +" + digestLength + ") outside the buffer");
     }
+    if (rawIndex >= 0 && (digestLength == 0 || 32L * rawIndex + 32 > rawDigests.length)) {
+      throw new IllegalArgumentException("raw digest " + rawIndex + " outside the raw digests");
+    }
     if (size == keys.length) {
       grow();
     }
@@ -106,6 +151,7 @@ public final class ProfileExtractor {
     events[size] = event;
     digestOffsets[size] = digestLength == 0 ? -1 : digestOffset;
     digestLengths[size] = digestLength;
+    rawIndexes[size] = rawIndex;
     size++;
   }
 
@@ -117,6 +163,7 @@ public final class ProfileExtractor {
     events = Arrays.copyOf(events, capacity);
     digestOffsets = Arrays.copyOf(digestOffsets, capacity);
     digestLengths = Arrays.copyOf(digestLengths, capacity);
+    rawIndexes = Arrays.copyOf(rawIndexes, capacity);
   }
 
   /** Chunk references added so far. */
@@ -185,10 +232,12 @@ public final class ProfileExtractor {
     }
     int[] offsets = new int[n];
     int[] digestLens = new int[n];
+    int[] raws = new int[n];
     for (int i = 0; i < n; i++) {
       int r = digestRef[i];
       offsets[i] = r < 0 ? -1 : digestOffsets[r];
       digestLens[i] = r < 0 ? 0 : digestLengths[r];
+      raws[i] = r < 0 ? -1 : rawIndexes[r];
     }
     return TraceProfileCodec.encodeRaw(
         traceId,
@@ -201,10 +250,19 @@ public final class ProfileExtractor {
         chunkLengths,
         buffer,
         offsets,
-        digestLens);
+        digestLens,
+        rawDigests,
+        raws);
   }
 
   private boolean sameDigest(int a, int b) {
+    int rawA = rawIndexes[a];
+    int rawB = rawIndexes[b];
+    if (rawA >= 0 && rawB >= 0) {
+      // Both lower-case sha256:<hex>: equal text exactly when the decoded bytes are equal.
+      return Arrays.equals(
+          rawDigests, 32 * rawA, 32 * rawA + 32, rawDigests, 32 * rawB, 32 * rawB + 32);
+    }
     return Arrays.equals(
         buffer,
         digestOffsets[a],

@@ -32,7 +32,9 @@ public final class TraceProfileCodec {
             profile.layerDigests(),
             profile.facts(),
             m,
-            profile.hasChunkDigests() ? 40 : 8);
+            // Chunk arrays, the digest flag and a tag and 32 bytes per digest; digests kept
+            // verbatim go through the growing writes.
+            CHUNK_ARRAYS_MAX * (long) m + 1 + (profile.hasChunkDigests() ? 33L * m : 0));
     int pos =
         chunkArrays(w, profile.keysArray(), profile.firstAccessArray(), profile.lengthsArray(), m);
     byte[] buf = w.buf;
@@ -60,7 +62,9 @@ public final class TraceProfileCodec {
   /**
    * Encodes a profile given as its parts, with the chunk digests as UTF-8 slices of {@code
    * digestBytes} ({@code digestOffsets[i] < 0}: unknown); what {@link ProfileExtractor} writes. The
-   * bytes equal those {@link #encode} writes for the same profile with digests attached.
+   * bytes equal those {@link #encode} writes for the same profile with digests attached. A chunk
+   * with {@code rawIndexes[i] >= 0} (when given) has a lower-case {@code sha256:<hex>} digest whose
+   * 32 bytes a parser already decoded at {@code rawDigests[32 * rawIndexes[i]]}.
    */
   static byte[] encodeRaw(
       String traceId,
@@ -73,16 +77,38 @@ public final class TraceProfileCodec {
       int[] lengths,
       byte[] digestBytes,
       int[] digestOffsets,
-      int[] digestLengths) {
+      int[] digestLengths,
+      byte[] rawDigests,
+      int[] rawIndexes) {
     int m = keys.length;
-    Writer w = header(traceId, app, manifestDigest, layerDigests, facts, m, 40);
+    // One buffer for the worst case (ten-byte key deltas, five-byte times and lengths, digests as
+    // 33 bytes or verbatim), so neither the chunk arrays nor the digests ever grow it.
+    long digestBytesMax = 0;
+    for (int i = 0; i < m; i++) {
+      int len = digestOffsets[i] < 0 ? 0 : digestLengths[i];
+      digestBytesMax += len == 0 ? 1 : Math.max(33, 1 + 5 + len);
+    }
+    Writer w =
+        header(
+            traceId,
+            app,
+            manifestDigest,
+            layerDigests,
+            facts,
+            m,
+            CHUNK_ARRAYS_MAX * (long) m + 1 + digestBytesMax);
     int pos = chunkArrays(w, keys, firstAccess, lengths, m);
     w.buf[pos++] = 1;
     w.size = pos;
     for (int i = 0; i < m; i++) {
       int off = digestOffsets[i];
       int len = digestLengths[i];
-      if (off < 0 || len == 0) {
+      int raw = rawIndexes == null ? -1 : rawIndexes[i];
+      if (raw >= 0) {
+        w.buf[w.size] = 1;
+        System.arraycopy(rawDigests, raw * 32, w.buf, w.size + 1, 32);
+        w.size += 33;
+      } else if (off < 0 || len == 0) {
         w.u8(0);
       } else if (putSha256IfHex(digestBytes, off, len, w)) {
         continue;
@@ -97,6 +123,7 @@ public final class TraceProfileCodec {
     return w.toByteArray();
   }
 
+  /** A writer holding the header, with room for {@code chunkBytes} more without growing. */
   private static Writer header(
       String traceId,
       String app,
@@ -104,8 +131,16 @@ public final class TraceProfileCodec {
       List<String> layerDigests,
       TraceFacts f,
       int m,
-      int bytesPerChunk) {
-    Writer w = new Writer(64 + m * bytesPerChunk);
+      long chunkBytes) {
+    long strings = 0;
+    for (String layer : layerDigests) {
+      strings += 5 + 3L * layer.length();
+    }
+    for (String s : new String[] {traceId, app, manifestDigest, f.readinessKind()}) {
+      strings += 5 + 3L * s.length();
+    }
+    long capacity = 4 + 1 + 5 + strings + 1 + 4 * 10 + 5 + chunkBytes;
+    Writer w = new Writer((int) Math.min(Integer.MAX_VALUE - 16, capacity));
     w.bytes(MAGIC);
     w.u8(VERSION);
     w.string(traceId);
@@ -128,7 +163,7 @@ public final class TraceProfileCodec {
   /** Writes keys (as deltas), times and lengths; returns the position after them. */
   private static int chunkArrays(Writer w, long[] keys, int[] firstAccess, int[] lengths, int m) {
     // Hot loops write straight into the buffer, sized once for the worst case.
-    w.ensure(m * (10 + 5 + 5 + 1 + 33) + 1);
+    w.ensure(CHUNK_ARRAYS_MAX * m + 1);
     byte[] buf = w.buf;
     int pos = w.size;
     long previous = 0;
@@ -242,6 +277,9 @@ public final class TraceProfileCodec {
     }
   }
 
+  /** Most bytes one chunk's key delta, first-access time and length take. */
+  private static final int CHUNK_ARRAYS_MAX = 10 + 5 + 5;
+
   private static int putVarint(byte[] buf, int pos, long value) {
     long v = value;
     while ((v & ~0x7fL) != 0) {
@@ -296,6 +334,32 @@ public final class TraceProfileCodec {
     buf[w.size] = 1;
     w.size += 33;
     return true;
+  }
+
+  /**
+   * Decodes the UTF-8 slice into 32 bytes at {@code out[outOffset]} when it is a lower-case {@code
+   * sha256:<64 hex>} digest, the form stored as raw bytes; returns false (with {@code out} partly
+   * written) otherwise.
+   */
+  static boolean sha256Raw(byte[] bytes, int off, int len, byte[] out, int outOffset) {
+    int p = SHA256.length();
+    if (len != p + 64) {
+      return false;
+    }
+    for (int i = 0; i < p; i++) {
+      if (bytes[off + i] != SHA256_BYTES[i]) {
+        return false;
+      }
+    }
+    int in = off + p;
+    int bad = 0;
+    for (int i = 0; i < 32; i++) {
+      int hi = HEX_VALUES[bytes[in + 2 * i] & 0xff];
+      int lo = HEX_VALUES[bytes[in + 2 * i + 1] & 0xff];
+      bad |= hi | lo;
+      out[outOffset + i] = (byte) (hi << 4 | lo);
+    }
+    return bad >= 0;
   }
 
   private static final byte[] SHA256_BYTES = SHA256.getBytes(StandardCharsets.US_ASCII);

@@ -18,8 +18,18 @@ import org.junit.jupiter.api.Test;
 
 class ProfileExtractorTest {
 
-  /** Feeds {@code trace} to an extractor the way a scanner would, digests as buffer slices. */
   private static byte[] extract(String id, Trace trace, long received) throws Exception {
+    byte[] plain = extract(id, trace, received, false);
+    assertThat(extract(id, trace, received, true)).as("with raw digests").isEqualTo(plain);
+    return plain;
+  }
+
+  /**
+   * Feeds {@code trace} to an extractor the way a scanner would, digests as buffer slices, and when
+   * {@code decodeRaw} also decoded by {@link ProfileExtractor#decodeSha256} where possible.
+   */
+  private static byte[] extract(String id, Trace trace, long received, boolean decodeRaw)
+      throws Exception {
     ByteArrayOutputStream digests = new ByteArrayOutputStream();
     List<int[]> slices = new ArrayList<>();
     for (AccessEvent event : trace.getEventsList()) {
@@ -30,13 +40,20 @@ class ProfileExtractorTest {
       }
     }
     byte[] buffer = digests.toByteArray();
-    ProfileExtractor extractor = new ProfileExtractor(id, trace.getLayersCount(), buffer, 4);
+    byte[] raw = new byte[32 * slices.size()];
+    ProfileExtractor extractor =
+        decodeRaw
+            ? new ProfileExtractor(id, trace.getLayersCount(), buffer, raw, 4)
+            : new ProfileExtractor(id, trace.getLayersCount(), buffer, 4);
     int r = 0;
     for (int e = 0; e < trace.getEventsCount(); e++) {
       AccessEvent event = trace.getEvents(e);
       for (int c = 0; c < event.getChunksCount(); c++) {
         ChunkRef ref = event.getChunks(c);
-        int[] slice = slices.get(r++);
+        int[] slice = slices.get(r);
+        boolean decoded =
+            decodeRaw && ProfileExtractor.decodeSha256(buffer, slice[0], slice[1], raw, r);
+        r++;
         extractor.add(
             e,
             c,
@@ -45,7 +62,8 @@ class ProfileExtractorTest {
             ref.getCompressedOffset(),
             ref.getCompressedLength(),
             slice[0],
-            slice[1]);
+            slice[1],
+            decoded ? r - 1 : -1);
       }
     }
     assertThat(extractor.referenceCount()).isEqualTo(r);
@@ -139,13 +157,23 @@ class ProfileExtractorTest {
             base()
                 .addEvents(event(1, ref(0, 64, 10, "sha256:x")))
                 .addEvents(event(2, ref(0, 64, 10, "sha256:y")))
+                .build(),
+            base()
+                .addEvents(event(1, ref(0, 64, 10, "sha256:" + "ab".repeat(32))))
+                .addEvents(event(2, ref(0, 64, 10, "sha256:" + "ab".repeat(31) + "ac")))
+                .build(),
+            base()
+                .addEvents(event(1, ref(0, 64, 10, "sha256:" + "ab".repeat(32))))
+                .addEvents(event(2, ref(0, 64, 10, "sha256:" + "AB".repeat(32))))
                 .build());
     for (Trace t : bad) {
       Throwable expected = catchThrowable(() -> TraceProfile.of("t9", t, 0));
-      Throwable actual = catchThrowable(() -> extract("t9", t, 0));
-      assertThat(expected).isInstanceOf(InvalidTraceException.class);
-      assertThat(actual).isInstanceOf(InvalidTraceException.class);
-      assertThat(actual.getMessage()).isEqualTo(expected.getMessage());
+      for (boolean decodeRaw : new boolean[] {false, true}) {
+        Throwable actual = catchThrowable(() -> extract("t9", t, 0, decodeRaw));
+        assertThat(expected).isInstanceOf(InvalidTraceException.class);
+        assertThat(actual).isInstanceOf(InvalidTraceException.class);
+        assertThat(actual.getMessage()).isEqualTo(expected.getMessage());
+      }
     }
   }
 

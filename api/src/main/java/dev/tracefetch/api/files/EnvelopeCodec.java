@@ -1,5 +1,6 @@
 package dev.tracefetch.api.files;
 
+import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import com.google.protobuf.CodedInputStream;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 
 /**
  * Writes and reads the header + zstd + protobuf envelope shared by trace and replay files. Reads
@@ -101,9 +103,24 @@ final class EnvelopeCodec {
    */
   private static byte[] decompress(InputStream in, int length) throws IOException {
     byte[] payload;
-    try (ZstdInputStream zstd = new ZstdInputStream(new NonClosingInputStream(in))) {
-      payload = zstd.readNBytes(length);
-      int read = payload.length;
+    int initial = initialCapacity(length, in.available());
+    try (ZstdInputStream zstd =
+        new ZstdInputStream(new NonClosingInputStream(in), RecyclingBufferPool.INSTANCE)) {
+      payload = new byte[initial];
+      int read = 0;
+      while (true) {
+        int n = zstd.read(payload, read, payload.length - read);
+        if (n < 0) {
+          break;
+        }
+        read += n;
+        if (read == payload.length) {
+          if (read == length) {
+            break;
+          }
+          payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * payload.length));
+        }
+      }
       if (read < length) {
         throw new FileFormatException(
             "truncated file: payload has " + read + " of " + length + " declared bytes");
@@ -118,6 +135,16 @@ final class EnvelopeCodec {
           "truncated or corrupt compressed payload: " + e.getMessage(), e);
     }
     return payload;
+  }
+
+  /**
+   * Where the payload buffer starts: the declared length when the compressed bytes at hand could
+   * plausibly hold it (one array, no copies, for every ordinary file), else a size in proportion to
+   * those bytes, grown by doubling as data actually arrives.
+   */
+  static int initialCapacity(int length, int compressedAvailable) {
+    long plausible = Math.max(64 * 1024L, 32L * compressedAvailable);
+    return (int) Math.min(length, plausible);
   }
 
   private static final class NonClosingOutputStream extends java.io.FilterOutputStream {

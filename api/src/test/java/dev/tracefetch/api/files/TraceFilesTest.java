@@ -201,6 +201,14 @@ class TraceFilesTest {
   }
 
   @Test
+  void thePayloadBufferStartsAtTheDeclaredLengthOnlyWhenTheCompressedBytesCouldHoldIt() {
+    assertThat(EnvelopeCodec.initialCapacity(2_000_000, 190_000)).isEqualTo(2_000_000);
+    assertThat(EnvelopeCodec.initialCapacity(1_000, 0)).isEqualTo(1_000);
+    assertThat(EnvelopeCodec.initialCapacity(Integer.MAX_VALUE - 8, 100)).isEqualTo(64 * 1024);
+    assertThat(EnvelopeCodec.initialCapacity(Integer.MAX_VALUE - 8, 1 << 20)).isEqualTo(32 << 20);
+  }
+
+  @Test
   void protobufWithAnAbsurdFieldLengthIsRefusedAsCorrupt() throws Exception {
     // field 1 (length-delimited) claiming 2 GiB - 1 bytes, followed by two bytes
     byte[] absurd = {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 'a', 'b'};

@@ -76,6 +76,8 @@ final class ScannedTrace {
   private long[] refLengths;
   private int[] refDigestOffsets;
   private int[] refDigestLengths;
+  private boolean[] refRawDigest; // digest decoded into rawDigests[32 * r]
+  private byte[] rawDigests;
   private int refCount;
 
   private ScannedTrace(byte[] payload) {
@@ -91,6 +93,8 @@ final class ScannedTrace {
     refLengths = new long[events];
     refDigestOffsets = new int[events];
     refDigestLengths = new int[events];
+    refRawDigest = new boolean[events];
+    rawDigests = new byte[32 * events];
   }
 
   /**
@@ -201,12 +205,15 @@ final class ScannedTrace {
       refLengths = Arrays.copyOf(refLengths, capacity);
       refDigestOffsets = Arrays.copyOf(refDigestOffsets, capacity);
       refDigestLengths = Arrays.copyOf(refDigestLengths, capacity);
+      refRawDigest = Arrays.copyOf(refRawDigest, capacity);
+      rawDigests = Arrays.copyOf(rawDigests, 32 * capacity);
     }
     int layer = 0;
     long offset = 0;
     long compressedLength = 0;
     int digestOffset = 0;
     int digestLength = 0;
+    boolean raw = false;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
         case CHUNK_LAYER -> layer = in.readInt32();
@@ -219,7 +226,13 @@ final class ScannedTrace {
             throw negativeSize();
           }
           in.skipRawBytes(digestLength);
-          requireUtf8(digestOffset, digestLength);
+          // The usual sha256:<hex> digest is decoded now, while its bytes are in the cache (it is
+          // ASCII, so valid UTF-8); the profile would otherwise read it again, scattered over the
+          // payload, in chunk order.
+          raw = ProfileExtractor.decodeSha256(payload, digestOffset, digestLength, rawDigests, r);
+          if (!raw) {
+            requireUtf8(digestOffset, digestLength);
+          }
         }
         default -> skip(in, tag);
       }
@@ -233,6 +246,7 @@ final class ScannedTrace {
     refLengths[r] = compressedLength;
     refDigestOffsets[r] = digestOffset;
     refDigestLengths[r] = digestLength;
+    refRawDigest[r] = raw;
     refCount++;
   }
 
@@ -336,7 +350,7 @@ final class ScannedTrace {
   byte[] profile(String traceId, long receivedUnixMicros) {
     try {
       ProfileExtractor extractor =
-          new ProfileExtractor(traceId, layerDigests.size(), payload, refCount);
+          new ProfileExtractor(traceId, layerDigests.size(), payload, rawDigests, refCount);
       for (int r = 0; r < refCount; r++) {
         extractor.add(
             refEvents[r],
@@ -346,7 +360,8 @@ final class ScannedTrace {
             refOffsets[r],
             refLengths[r],
             refDigestOffsets[r],
-            refDigestLengths[r]);
+            refDigestLengths[r],
+            refRawDigest[r] ? r : -1);
       }
       return extractor.encode(
           app,

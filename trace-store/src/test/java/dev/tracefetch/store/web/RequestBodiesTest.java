@@ -37,4 +37,30 @@ class RequestBodiesTest {
             () -> RequestBodies.readBounded(new ByteArrayInputStream(new byte[101]), -1, 100))
         .isInstanceOf(TooLargeException.class);
   }
+
+  @Test
+  void readsABodyOfDeclaredLengthExactly() throws Exception {
+    byte[] body = new byte[100_000];
+    body[0] = 1;
+    body[99_999] = 7;
+    assertThat(RequestBodies.readBounded(new ByteArrayInputStream(body), 100_000, 100_000))
+        .isEqualTo(body);
+  }
+
+  @Test
+  void returnsWhatArrivedWhenTheBodyIsShorterThanDeclared() throws Exception {
+    byte[] body = {1, 2, 3};
+    assertThat(RequestBodies.readBounded(new ByteArrayInputStream(body), 10, 100))
+        .containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void readsOnPastTheDeclaredLengthButNotPastTheLimit() throws Exception {
+    byte[] body = {1, 2, 3, 4, 5};
+    assertThat(RequestBodies.readBounded(new ByteArrayInputStream(body), 3, 5))
+        .containsExactly(1, 2, 3, 4, 5);
+    assertThatThrownBy(
+            () -> RequestBodies.readBounded(new ByteArrayInputStream(new byte[101]), 50, 100))
+        .isInstanceOf(TooLargeException.class);
+  }
 }
