@@ -308,30 +308,11 @@ public final class TraceProfileCodec {
    * digest, checking and converting in one pass; otherwise writes nothing and returns false.
    */
   private static boolean putSha256IfHex(byte[] bytes, int off, int len, Writer w) {
-    int p = SHA256.length();
-    if (len != p + 64) {
-      return false;
-    }
-    for (int i = 0; i < p; i++) {
-      if (bytes[off + i] != SHA256_BYTES[i]) {
-        return false;
-      }
-    }
     w.ensure(33);
-    byte[] buf = w.buf;
-    int out = w.size + 1;
-    int in = off + p;
-    int bad = 0;
-    for (int i = 0; i < 32; i++) {
-      int hi = HEX_VALUES[bytes[in + 2 * i] & 0xff];
-      int lo = HEX_VALUES[bytes[in + 2 * i + 1] & 0xff];
-      bad |= hi | lo;
-      buf[out + i] = (byte) (hi << 4 | lo);
-    }
-    if (bad < 0) {
+    if (!sha256Raw(bytes, off, len, w.buf, w.size + 1)) {
       return false; // anything unusual (upper case) is kept verbatim
     }
-    buf[w.size] = 1;
+    w.buf[w.size] = 1;
     w.size += 33;
     return true;
   }
