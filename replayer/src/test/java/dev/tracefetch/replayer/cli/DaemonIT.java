@@ -131,9 +131,9 @@ class DaemonIT {
             "--control-socket",
             control2.toString());
     assertThat(m2.exit()).as(m2.output()).isZero();
-    int entries = CacheContents.entryFiles(cache).size();
+    int entries = CacheContents.settledEntryFiles(cache).size();
     assertTreeReadsExactly(mp2, imageB.expectedTree());
-    assertThat(CacheContents.entryFiles(cache))
+    assertThat(CacheContents.settledEntryFiles(cache))
         .as("entries after reading the shared file through the second mount")
         .hasSize(entries + chunksOf("image b\n".length()));
 
@@ -205,7 +205,7 @@ class DaemonIT {
     assertThat(control2).as("control socket of the reaped mount").doesNotExist();
 
     // With nothing served, clear-cache empties the daemon's cache; the next mount starts cold.
-    int cached = CacheContents.entryFiles(cache).size();
+    int cached = CacheContents.settledEntryFiles(cache).size();
     Run cleared = cli("clear-cache", "--daemon-socket", socket.toString());
     assertThat(cleared.exit()).as(cleared.output()).isZero();
     assertThat(cleared.output()).contains("daemon cache: " + cached + " entries removed");

@@ -26,6 +26,29 @@ public final class CacheContents {
   }
 
   /**
+   * The entry files once a live mount's background cache writer has caught up: the count has not
+   * changed for 300 ms (at most 10 s of waiting). Fetched chunks are served before they are on
+   * disk, so counting right after a read can miss the last few.
+   */
+  public static List<Path> settledEntryFiles(Path cacheDir)
+      throws IOException, InterruptedException {
+    List<Path> last = entryFiles(cacheDir);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      List<Path> now = entryFiles(cacheDir);
+      if (now.size() != last.size()) {
+        last = now;
+        stableSince = System.nanoTime();
+      } else if (System.nanoTime() - stableSince >= 300_000_000L) {
+        return now;
+      }
+    }
+    return last;
+  }
+
+  /**
    * Opens the cache as the next process would and asserts that every entry is served from disk with
    * the bytes its name (the chunk digest) promises, and that no temp file is left.
    */
