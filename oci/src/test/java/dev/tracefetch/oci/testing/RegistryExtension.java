@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * class MyIT {
  *   @RegisterExtension static final RegistryExtension REGISTRY = RegistryExtension.anonymous();
  *
- *   @Test
+ *   @org.junit.jupiter.api.Test
  *   void pulls() throws Exception {
  *     try (RegistryClient client = REGISTRY.newClient()) { ... }
  *   }
