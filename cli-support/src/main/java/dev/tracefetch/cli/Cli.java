@@ -11,6 +11,14 @@ public final class Cli {
   private Cli() {}
 
   public static int execute(Object command, String... args) {
+    return commandLine(command).execute(args);
+  }
+
+  /**
+   * The command line {@link #execute} runs, for callers that redirect its output or add converters
+   * first (a daemon running a forwarded command for a client).
+   */
+  public static CommandLine commandLine(Object command) {
     CommandLine cli = new CommandLine(command);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
@@ -22,6 +30,6 @@ public final class Cli {
           }
           return ExitCodes.FAILURE;
         });
-    return cli.execute(args);
+    return cli;
   }
 }

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code replayer clear-cache}: empties a node's chunk cache so the next start is cold again (after
@@ -38,6 +40,8 @@ final class ClearCacheCommand implements Callable<Integer> {
     Path cacheDir;
   }
 
+  @Spec CommandSpec commandSpec;
+
   @ArgGroup(exclusive = true)
   Target target = new Target();
 
@@ -45,21 +49,27 @@ final class ClearCacheCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (target.cacheDir != null) {
       if (!Files.isDirectory(target.cacheDir)) {
-        System.err.println("replayer clear-cache: " + target.cacheDir + " is not a directory");
+        commandSpec
+            .commandLine()
+            .getErr()
+            .println("replayer clear-cache: " + target.cacheDir + " is not a directory");
         return ExitCodes.USAGE;
       }
       try (ChunkCache cache = ChunkCache.open(target.cacheDir, Long.MAX_VALUE)) {
-        System.out.println(target.cacheDir + ": " + cache.clear() + " entries removed");
+        commandSpec
+            .commandLine()
+            .getOut()
+            .println(target.cacheDir + ": " + cache.clear() + " entries removed");
       }
       return ExitCodes.OK;
     }
     Path socket = target.daemonSocket == null ? DaemonClient.DEFAULT_SOCKET : target.daemonSocket;
     try (DaemonClient client = DaemonClient.connect(socket)) {
       long removed = client.clearCache(Duration.ofSeconds(60));
-      System.out.println("daemon cache: " + removed + " entries removed");
+      commandSpec.commandLine().getOut().println("daemon cache: " + removed + " entries removed");
       return ExitCodes.OK;
     } catch (ControlException e) {
-      System.err.println("replayer clear-cache: " + e.getMessage());
+      commandSpec.commandLine().getErr().println("replayer clear-cache: " + e.getMessage());
       return ExitCodes.FAILURE;
     }
   }

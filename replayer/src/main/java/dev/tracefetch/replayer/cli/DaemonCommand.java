@@ -8,6 +8,7 @@ import dev.tracefetch.replayer.daemon.DaemonClient;
 import dev.tracefetch.replayer.daemon.DaemonService;
 import dev.tracefetch.replayer.daemon.NodeDaemon;
 import dev.tracefetch.replayer.metrics.MetricsServer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,6 +37,19 @@ final class DaemonCommand implements Callable<Integer> {
       description = "Socket of the daemon API (default: ${DEFAULT-VALUE}).",
       defaultValue = "/run/tracefetch/replayer.sock")
   Path socket = DaemonClient.DEFAULT_SOCKET;
+
+  @Option(
+      names = "--cli-socket",
+      paramLabel = "PATH",
+      description =
+          "Where bin/replayer forwards 'mount --daemon' and 'clear-cache --daemon-socket' so they"
+              + " run in this JVM (default: the --socket path with .cli.sock for .sock).")
+  Path cliSocket;
+
+  @Option(
+      names = "--no-cli-socket",
+      description = "Serve no CLI socket: every client command starts its own JVM.")
+  boolean noCliSocket;
 
   @Mixin CacheAndRegistryOptions node = new CacheAndRegistryOptions();
 
@@ -77,20 +91,35 @@ final class DaemonCommand implements Callable<Integer> {
       System.err.println("replayer daemon: " + e.getMessage());
       return 1;
     }
+    ForwardedCommandServer cli = null;
+    if (!noCliSocket) {
+      Path path = cliSocket != null ? cliSocket : ForwardedCommandServer.socketFor(server.socket());
+      try {
+        cli = ForwardedCommandServer.start(path, System.err);
+      } catch (IOException e) {
+        // The gRPC socket serves every client; without this one they only start slower.
+        System.err.println("replayer daemon: no CLI socket: " + e.getMessage());
+      }
+    }
     try {
       metrics = PrefetchOptions.startMetrics(metricsAddress, daemon::prometheusText, System.err);
     } catch (Exception e) {
+      closeQuietly(cli);
       server.close();
       daemon.close();
       throw e;
     }
     System.err.printf(
-        "replayer daemon: serving on %s with the cache %s%n", server.socket(), cache.directory());
+        "replayer daemon: serving on %s%s with the cache %s%n",
+        server.socket(),
+        cli == null ? "" : " (CLI socket " + cli.socket() + ")",
+        cache.directory());
     while (!stop.get().await(1, TimeUnit.SECONDS)) {
       // Serve until SIGINT/SIGTERM.
     }
     System.err.printf("%s: unmounting everything and exiting%n", stop.get().received());
     try {
+      closeQuietly(cli);
       server.close();
     } finally {
       if (metrics != null) {
@@ -99,5 +128,15 @@ final class DaemonCommand implements Callable<Integer> {
       daemon.close();
     }
     return ExitCodes.OK;
+  }
+
+  private static void closeQuietly(ForwardedCommandServer cli) {
+    if (cli != null) {
+      try {
+        cli.close();
+      } catch (IOException e) {
+        System.err.println("replayer daemon: closing the CLI socket: " + e.getMessage());
+      }
+    }
   }
 }

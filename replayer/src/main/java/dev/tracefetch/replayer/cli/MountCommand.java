@@ -13,6 +13,7 @@ import dev.tracefetch.replayer.metrics.CacheMetrics;
 import dev.tracefetch.replayer.metrics.MetricsServer;
 import dev.tracefetch.replayer.session.MountSession;
 import dev.tracefetch.replayer.session.MountSpec;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -21,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code replayer mount}: mounts an image lazily in the foreground until SIGINT/SIGTERM (or until
@@ -40,6 +43,8 @@ import picocli.CommandLine.Parameters;
       "exits 0 once it is up (the cache, registry and metrics options are then the daemon's)."
     })
 final class MountCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
+
   @Parameters(
       index = "0",
       paramLabel = "IMAGE",
@@ -92,13 +97,16 @@ final class MountCommand implements Callable<Integer> {
               planSources.storeTimeout,
               planSources.controlSocket,
               !planSources.noReplayAtMount,
-              recordOptions.settings(planSources.app, planSources.storeUrl, planSources.token));
+              recordOptions.settings(planSources.app, planSources.storeUrl, planSources.token()));
     } catch (IllegalArgumentException e) {
-      System.err.println("replayer mount: " + e.getMessage());
+      commandSpec.commandLine().getErr().println("replayer mount: " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    if (daemon || daemonSocket != null) {
-      return viaDaemon(spec, daemonSocket != null ? daemonSocket : DaemonClient.DEFAULT_SOCKET);
+    if (viaDaemon()) {
+      return viaDaemon(
+          spec,
+          daemonSocket != null ? daemonSocket : DaemonClient.DEFAULT_SOCKET,
+          commandSpec.commandLine().getErr());
     }
     // Before the mount, so a SIGINT/SIGTERM while the image is resolved, mounted or its control
     // socket started (gRPC start-up takes seconds on a busy node) still unmounts and exits 0.
@@ -166,20 +174,25 @@ final class MountCommand implements Callable<Integer> {
     }
   }
 
-  private static int viaDaemon(MountSpec spec, Path socket) {
+  /** Whether the node daemon serves this mount (the command only sends the request). */
+  boolean viaDaemon() {
+    return daemon || daemonSocket != null;
+  }
+
+  private static int viaDaemon(MountSpec spec, Path socket, PrintWriter err) {
     try (DaemonClient client = DaemonClient.connect(socket)) {
       MountResponse r =
           client.mount(
               MountRequests.toProto(spec), spec.fetchTimeout().plus(Duration.ofSeconds(90)));
-      System.err.printf(
+      err.printf(
           "mounted %s (%s) at %s via the replayer daemon at %s; 'replayer umount %s' to"
               + " release%n",
           spec.reference(), r.getManifestDigest(), r.getMountPoint(), socket, r.getMountPoint());
       return ExitCodes.OK;
     } catch (ControlException e) {
-      System.err.println("replayer mount: " + e.getMessage());
+      err.println("replayer mount: " + e.getMessage());
       if (e instanceof ControlUnavailableException) {
-        System.err.println(
+        err.println(
             "replayer mount: start the node daemon first: replayer daemon --socket " + socket);
       }
       return 1;

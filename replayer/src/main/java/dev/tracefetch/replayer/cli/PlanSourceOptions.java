@@ -86,7 +86,12 @@ public final class PlanSourceOptions {
    */
   PlanQuery query() {
     List<PlanSource> order = PlanSource.parseOrder(planSourceOrder);
-    return new PlanQuery(order, replayFile, storeUrl, app, token);
+    return new PlanQuery(order, replayFile, storeUrl, app, token());
+  }
+
+  /** The store token; none when empty (a forwarded command without one sends an empty value). */
+  String token() {
+    return token == null || token.isBlank() ? null : token;
   }
 
   /** The control socket of the mount at {@code mountPoint}. */

@@ -9,11 +9,6 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -62,17 +57,7 @@ public final class ControlServer implements AutoCloseable {
               + ": the epoll transport is unavailable: "
               + Epoll.unavailabilityCause());
     }
-    Path abs = socket.toAbsolutePath().normalize();
-    if (abs.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
-      throw new IOException(
-          "control socket path " + abs + " is longer than the 107 bytes a Unix socket allows");
-    }
-    Path dir = abs.getParent();
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(
-          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-    replaceStale(abs);
+    Path abs = ControlSockets.claim(socket, "control socket");
     EventLoopGroup boss = new EpollEventLoopGroup(1, daemonThreads("control-accept"));
     EventLoopGroup workers = new EpollEventLoopGroup(1, daemonThreads("control-io"));
     ExecutorService executor = Executors.newFixedThreadPool(2, daemonThreads("control-call"));
@@ -104,33 +89,6 @@ public final class ControlServer implements AutoCloseable {
   /** The socket file. */
   public Path socket() {
     return socket;
-  }
-
-  private static void replaceStale(Path socket) throws IOException {
-    if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (!ControlSockets.isSocketFile(socket)) {
-      throw new FileAlreadyExistsException(
-          socket.toString(), null, "exists and is not a socket; refusing to replace it");
-    }
-    if (answers(socket)) {
-      throw new FileAlreadyExistsException(
-          socket.toString(), null, "another replayer is serving this control socket");
-    }
-    Files.deleteIfExists(socket);
-  }
-
-  /** Whether something accepts connections on {@code socket}. */
-  static boolean answers(Path socket) {
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      return true;
-    } catch (ConnectException e) {
-      return false;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

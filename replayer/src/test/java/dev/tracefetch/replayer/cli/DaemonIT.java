@@ -47,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DaemonIT {
   private static final int CHUNK = 64 << 10;
+  private static final Path LAUNCHER = Path.of("..", "bin", "replayer").toAbsolutePath();
 
   @RegisterExtension static final RegistryExtension REGISTRY = RegistryExtension.anonymous();
 
@@ -242,6 +243,50 @@ class DaemonIT {
   }
 
   @Test
+  void theLauncherHandsDaemonRequestsToTheDaemonsCliSocket() throws Exception {
+    assumeTrue(Files.isReadable(Path.of("/dev/fuse")), "/dev/fuse is not available here");
+    assumeTrue(new ProcessBuilder("curl", "--version").start().waitFor() == 0, "no curl here");
+    Path socket = work.resolve("d.sock");
+    Path cache = work.resolve("cache");
+    Path daemonLog = work.resolve("daemon.log");
+    startDaemon(socket, cache, daemonLog);
+    assertThat(work.resolve("d.cli.sock")).as("the daemon's CLI socket").exists();
+    Path mp = mountPoint("mnt");
+    String ref = REGISTRY.hostPort() + "/daemon/a:v1";
+
+    // Relative paths, as typed in the work directory: they name the client's files.
+    Run m = launcher("mount", ref, "mnt", "--daemon-socket", "d.sock");
+    assertThat(m.exit()).as(m.output()).isZero();
+    assertThat(m.output()).contains("at " + mp + " via the replayer daemon at " + socket);
+    assertThat(MountTable.isFuseMountedAt(mp)).isTrue();
+    assertTreeReadsExactly(mp, imageA.expectedTree());
+    awaitLog(daemonLog, "ran mount for a client via the CLI socket: exit 0");
+
+    // The daemon's refusal and exit code come through the launcher unchanged.
+    Run refused = launcher("clear-cache", "--daemon-socket", "d.sock");
+    assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
+    assertThat(refused.output()).contains("still serves 1 mount(s) (" + mp.toRealPath() + ")");
+
+    assertThat(cli("umount", mp.toString(), "--daemon-socket", socket.toString()).exit()).isZero();
+    int cached = CacheContents.settledEntryFiles(cache).size();
+    Run cleared = launcher("clear-cache", "--daemon-socket", "d.sock");
+    assertThat(cleared.exit()).as(cleared.output()).isZero();
+    assertThat(cleared.output()).contains("daemon cache: " + cached + " entries removed");
+    awaitLog(daemonLog, "ran clear-cache for a client via the CLI socket: exit 0");
+
+    // A daemon without the CLI socket: the launcher runs the same request in a JVM.
+    Path socket2 = work.resolve("plain.sock");
+    Path log2 = work.resolve("daemon2.log");
+    startDaemon(socket2, work.resolve("cache2"), log2, "--no-cli-socket");
+    assertThat(work.resolve("plain.cli.sock")).doesNotExist();
+    Path mp2 = mountPoint("mnt2");
+    Run m2 = launcher("mount", ref, mp2.toString(), "--daemon-socket", socket2.toString());
+    assertThat(m2.exit()).as(m2.output()).isZero();
+    assertThat(MountTable.isFuseMountedAt(mp2)).isTrue();
+    assertThat(Files.readString(log2)).doesNotContain("via the CLI socket");
+  }
+
+  @Test
   void mountingWithoutADaemonSaysHowToStartOne() throws Exception {
     Path socket = work.resolve("none.sock");
     Path mp = mountPoint("mnt");
@@ -278,6 +323,32 @@ class DaemonIT {
     started.add(p);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("replayer %s exits", args[0]).isTrue();
     return new Run(p.exitValue(), Files.readString(out));
+  }
+
+  /** Runs {@code bin/replayer} in the work directory, as an operator types it. */
+  private Run launcher(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(work, "launcher-", ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
+    pb.environment().remove("TRACEFETCH_NO_FORWARD");
+    Process p = pb.start();
+    started.add(p);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bin/replayer %s exits", args[0]).isTrue();
+    return new Run(p.exitValue(), Files.readString(out));
+  }
+
+  /** The daemon logs a forwarded command after its client got the exit code. */
+  private static void awaitLog(Path log, String line) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.readString(log).contains(line) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(Files.readString(log)).contains(line);
   }
 
   private Process startDaemon(Path socket, Path cache, Path log, String... more) throws Exception {
