@@ -204,8 +204,9 @@ def markdown(results, png_name):
                      "EMPTY_DIR` starts, so every run is the first start after the daemon booted (its read path "
                      "not yet compiled by the JIT)")
         L.append("- Modes 4–7 mount through the node daemon: " + start + "; the timed "
-                 "`replayer mount --daemon-socket S IMAGE MNT ...` is a short client "
-                 "(its own JVM start, about a second, is timed) that returns once the daemon has the mount up. "
+                 "`bin/replayer mount --daemon-socket S IMAGE MNT ...` returns once the daemon has the mount up; "
+                 "the launcher hands it to the daemon's CLI socket with curl (the daemon parses and runs it in "
+                 "its own JVM), so no client JVM starts inside the timing. "
                  "prefetch-all then mounts with `--prefetch all` and starts the app when the daemon reports the "
                  "prefetch done (metrics polled with curl).")
     else:

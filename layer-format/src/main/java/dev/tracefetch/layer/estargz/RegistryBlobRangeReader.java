@@ -1,6 +1,7 @@
 package dev.tracefetch.layer.estargz;
 
 import dev.tracefetch.oci.image.Descriptor;
+import dev.tracefetch.oci.registry.BlobRangeConsumer;
 import dev.tracefetch.oci.registry.RegistryClient;
 import java.io.EOFException;
 import java.io.IOException;
@@ -53,6 +54,26 @@ public final class RegistryBlobRangeReader implements BlobRangeReader {
               + repository);
     }
     return data;
+  }
+
+  /**
+   * The range, handed to {@code consumer} while it arrives (the prefetcher uses the first chunks of
+   * a large request before the rest is in).
+   */
+  public void stream(long offset, int length, BlobRangeConsumer consumer) throws IOException {
+    if (offset < 0 || length <= 0 || offset + length > layer.size()) {
+      throw new EOFException(
+          "range ["
+              + offset
+              + ", "
+              + (offset + length)
+              + ") outside layer "
+              + layer.digest()
+              + " of "
+              + layer.size()
+              + " bytes");
+    }
+    client.streamBlobRange(repository, layer.digest(), offset, length, consumer);
   }
 
   @Override

@@ -21,13 +21,29 @@ final class BlobRangePuller implements RegistryEndpoint<byte[]> {
   private final Digest digest;
   private final long offset;
   private final int length;
+  private final BlobRangeConsumer consumer;
 
   BlobRangePuller(String registry, String repository, Digest digest, long offset, int length) {
+    this(registry, repository, digest, offset, length, null);
+  }
+
+  /**
+   * With a {@code consumer}, the range goes to it while it arrives and {@link #handle} returns an
+   * empty array.
+   */
+  BlobRangePuller(
+      String registry,
+      String repository,
+      Digest digest,
+      long offset,
+      int length,
+      BlobRangeConsumer consumer) {
     this.registry = registry;
     this.repository = repository;
     this.digest = digest;
     this.offset = offset;
     this.length = length;
+    this.consumer = consumer;
   }
 
   @Override
@@ -107,6 +123,12 @@ final class BlobRangePuller implements RegistryEndpoint<byte[]> {
             response.failure(),
             "asked for bytes " + offset + "-" + wantedLast + ", got Content-Range " + range);
       }
+      if (consumer != null) {
+        try (InputStream body = response.detachBody()) {
+          consumer.accept(body);
+        }
+        return new byte[0];
+      }
       byte[] data = response.bytes((int) range.length());
       if (data.length != range.length()) {
         throw new RegistryProtocolException(
@@ -139,6 +161,10 @@ final class BlobRangePuller implements RegistryEndpoint<byte[]> {
       if (skipped < offset) {
         throw new RegistryProtocolException(
             response.failure(), "offset " + offset + " is beyond the blob's end");
+      }
+      if (consumer != null) {
+        consumer.accept(new java.io.ByteArrayInputStream(slice));
+        return new byte[0];
       }
       return slice;
     }

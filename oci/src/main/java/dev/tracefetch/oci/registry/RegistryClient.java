@@ -311,6 +311,27 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /**
+   * Bytes {@code [offset, offset+length)} of the blob, handed to {@code consumer} while they arrive
+   * (see {@link BlobRangeConsumer}); checked like {@link #fetchBlobRange}.
+   */
+  public void streamBlobRange(
+      String repository, Digest digest, long offset, int length, BlobRangeConsumer consumer)
+      throws IOException {
+    if (offset < 0 || length <= 0) {
+      throw new IllegalArgumentException(
+          "invalid blob range: offset " + offset + ", length " + length);
+    }
+    caller.call(
+        new BlobRangePuller(
+            registry(),
+            RepositoryNames.repository(repository),
+            digest,
+            offset,
+            length,
+            java.util.Objects.requireNonNull(consumer, "consumer")));
+  }
+
+  /**
    * Pushes a blob unless the repository has it already: one PUT up to the chunked-upload threshold,
    * PATCHed chunks above it.
    */

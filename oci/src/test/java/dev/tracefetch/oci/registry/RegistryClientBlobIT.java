@@ -102,6 +102,31 @@ class RegistryClientBlobIT {
   }
 
   @Test
+  void aStreamedRangeReachesItsConsumerWithTheSameBytesAndConnectionCounts() throws Exception {
+    long before = client.counters().bytesDownloaded();
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    client.streamBlobRange(
+        "blobs/big",
+        BIG_DIGEST,
+        12_345,
+        300_000,
+        in -> {
+          // Read in small pieces, as the prefetcher does chunk by chunk.
+          byte[] piece = new byte[4096];
+          int n;
+          while ((n = in.read(piece)) > 0) {
+            got.write(piece, 0, n);
+          }
+        });
+    assertThat(got.toByteArray()).isEqualTo(Arrays.copyOfRange(BIG, 12_345, 12_345 + 300_000));
+    assertThat(client.counters().bytesDownloaded() - before).isEqualTo(300_000);
+    assertThatThrownBy(
+            () -> client.streamBlobRange("blobs/big", BIG_DIGEST, BIG.length + 10, 10, in -> {}))
+        .isInstanceOf(RegistryProtocolException.class)
+        .hasMessageContaining("range not satisfiable");
+  }
+
+  @Test
   void rangeCrossingTheEndIsClipped() throws Exception {
     byte[] got = client.fetchBlobRange("blobs/big", BIG_DIGEST, BIG.length - 10, 100);
     assertThat(got).isEqualTo(Arrays.copyOfRange(BIG, BIG.length - 10, BIG.length));

@@ -286,6 +286,10 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
     final CountDownLatch finished = new CountDownLatch(1);
     final AtomicBoolean holdsReadAhead = new AtomicBoolean();
     final List<Future<?>> futures = new ArrayList<>();
+    // One per worker task: set by whoever gets it first, the task when it starts or cancel() when
+    // the task never started (a task cancelled before it ran never reaches work()'s finally, so
+    // cancel() must count it off itself or the run would never finish).
+    final List<AtomicBoolean> taskStarts = new ArrayList<>();
     final AtomicInteger active = new AtomicInteger();
     volatile State state = State.RUNNING;
     volatile String lastError = "";
@@ -309,7 +313,15 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
       }
       active.set(n);
       for (int i = 0; i < n; i++) {
-        futures.add(workers.submit(this::work));
+        AtomicBoolean taken = new AtomicBoolean();
+        taskStarts.add(taken);
+        futures.add(
+            workers.submit(
+                () -> {
+                  if (taken.compareAndSet(false, true)) {
+                    work();
+                  }
+                }));
       }
     }
 
@@ -320,10 +332,17 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
         }
         state = State.CANCELLED;
       }
+      int neverStarted = 0;
+      for (AtomicBoolean taken : taskStarts) {
+        if (taken.compareAndSet(false, true)) {
+          neverStarted++;
+        }
+      }
       for (Future<?> f : futures) {
         f.cancel(true);
       }
-      if (active.get() == 0) {
+      int left = neverStarted > 0 ? active.addAndGet(-neverStarted) : active.get();
+      if (left == 0) {
         finish();
       }
     }
@@ -393,7 +412,7 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
     }
 
     private void fetchOnce(RangeRequest r) {
-      Set<Digest> delivered = new HashSet<>();
+      Set<Digest> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
       ChunkClaim claim = null;
       try {
         bandwidth.acquire(r.length());
@@ -411,51 +430,17 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
             metrics.claimed(c.digest(), c.chunk().chunkSize());
           }
         }
+        String layerName = image.layers().get(r.layer()).digest().toString();
         long t0 = System.nanoTime();
-        byte[] data = readWithDeadline(r);
+        ChunkClaim claimed = claim;
+        // Each chunk goes to the cache as soon as its bytes are in, not when the whole range is:
+        // a read waiting for the first chunk of a 4 MiB request waits for that chunk only.
+        streamWithDeadline(r, in -> deliverWhileArriving(r, in, claimed, layerName, delivered));
         long took = System.nanoTime() - t0;
-        if (data.length != r.length()) {
-          throw new IOException(
-              "got "
-                  + data.length
-                  + " bytes for a range of "
-                  + r.length()
-                  + " in layer "
-                  + r.layer());
-        }
         requests.increment();
         bytes.add(r.length());
         metrics.request(r.length(), took);
-        if (firstByte.compareAndSet(false, true)) {
-          metrics.firstByte(System.nanoTime() - started);
-        }
         consecutiveFailures.set(0);
-        String layerName = image.layers().get(r.layer()).digest().toString();
-        for (PlannedChunk c : r.chunks()) {
-          if (!claim.isPending(c.digest())) {
-            skipped.increment(); // cached or fetched by a read since the request was formed
-            metrics.skipped();
-            continue;
-          }
-          try {
-            byte[] plain =
-                ChunkDecoder.decode(
-                    layerName,
-                    c.chunk(),
-                    data,
-                    (int) (c.offset() - r.offset()),
-                    (int) (c.end() - c.offset()));
-            claim.deliver(c.digest(), plain, true);
-            delivered.add(c.digest());
-            prefetched.increment();
-            metrics.prefetched(plain.length);
-          } catch (IOException e) {
-            if (claim.isPending(c.digest())) {
-              claim.abandon(c.digest());
-            }
-            error(c.chunk().describe() + " in layer " + layerName + ": " + e.getMessage());
-          }
-        }
       } catch (InterruptedIOException e) {
         if (state == State.RUNNING) {
           error("range request interrupted: " + e.getMessage());
@@ -492,11 +477,85 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
       }
     }
 
-    /** The range, or an error once the request deadline passes (the request is interrupted). */
-    private byte[] readWithDeadline(RangeRequest r) throws IOException {
-      Future<byte[]> f = workers.submit(() -> ranges.read(r.layer(), r.offset(), r.length()));
+    /**
+     * Reads the range from {@code in} into one buffer and hands each planned chunk to the cache as
+     * soon as the buffer holds its end. Called again from the first byte if the source retries.
+     */
+    private void deliverWhileArriving(
+        RangeRequest r,
+        java.io.InputStream in,
+        ChunkClaim claim,
+        String layerName,
+        Set<Digest> delivered)
+        throws IOException {
+      byte[] data = new byte[r.length()];
+      int filled = 0;
+      List<PlannedChunk> byEnd = new ArrayList<>(r.chunks());
+      byEnd.sort(java.util.Comparator.comparingLong(PlannedChunk::end));
+      for (PlannedChunk c : byEnd) {
+        int end = (int) (c.end() - r.offset());
+        if (filled < end) {
+          filled += in.readNBytes(data, filled, end - filled);
+          if (filled < end) {
+            throw new IOException(
+                "got " + filled + " bytes for a range of " + r.length() + " in layer " + r.layer());
+          }
+        }
+        if (delivered.contains(c.digest())) {
+          continue; // delivered by an earlier attempt of this request
+        }
+        deliver(c, data, (int) (c.offset() - r.offset()), claim, layerName, delivered);
+      }
+      if (filled < data.length
+          && in.readNBytes(data, filled, data.length - filled) < data.length - filled) {
+        throw new IOException(
+            "the range of " + r.length() + " bytes in layer " + r.layer() + " ended early");
+      }
+    }
+
+    /** One chunk of a request's bytes: decoded, verified and stored, or skipped if taken. */
+    private void deliver(
+        PlannedChunk c,
+        byte[] data,
+        int at,
+        ChunkClaim claim,
+        String layerName,
+        Set<Digest> delivered) {
+      if (!claim.isPending(c.digest())) {
+        skipped.increment(); // cached or fetched by a read since the request was formed
+        metrics.skipped();
+        return;
+      }
       try {
-        return f.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        byte[] plain =
+            ChunkDecoder.decode(layerName, c.chunk(), data, at, (int) (c.end() - c.offset()));
+        claim.deliver(c.digest(), plain, true);
+        delivered.add(c.digest());
+        prefetched.increment();
+        metrics.prefetched(plain.length);
+        if (firstByte.compareAndSet(false, true)) {
+          metrics.firstByte(System.nanoTime() - started);
+        }
+      } catch (IllegalStateException e) {
+        // The claim was closed meanwhile (deadline passed, replay cancelled): nothing to deliver.
+      } catch (IOException e) {
+        if (claim.isPending(c.digest())) {
+          claim.abandon(c.digest());
+        }
+        error(c.chunk().describe() + " in layer " + layerName + ": " + e.getMessage());
+      }
+    }
+
+    /** Streams the range into {@code sink}, or fails once the request deadline passes. */
+    private void streamWithDeadline(RangeRequest r, RangeSource.Sink sink) throws IOException {
+      Future<Void> f =
+          workers.submit(
+              () -> {
+                ranges.stream(r.layer(), r.offset(), r.length(), sink);
+                return null;
+              });
+      try {
+        f.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         f.cancel(true);
         throw new IOException("no answer within " + settings.requestTimeout());

@@ -1,6 +1,8 @@
 package dev.tracefetch.replayer.prefetch;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Compressed bytes of an image's layer blobs, one range per call: the engine's only way to the
@@ -14,4 +16,19 @@ public interface RangeSource {
    * {@code length} of them.
    */
   byte[] read(int layer, long offset, int length) throws IOException;
+
+  /** Takes a range's bytes while they arrive. */
+  @FunctionalInterface
+  interface Sink {
+    void accept(InputStream in) throws IOException;
+  }
+
+  /**
+   * The same range handed to {@code sink} while it arrives, so the engine can deliver the first
+   * chunks of a large request before its end is in; by default read whole first. If the source
+   * retries after a broken body, {@code sink} is called again from the range's first byte.
+   */
+  default void stream(int layer, long offset, int length, Sink sink) throws IOException {
+    sink.accept(new ByteArrayInputStream(read(layer, offset, length)));
+  }
 }

@@ -30,4 +30,12 @@ public final class RegistryRangeSource implements RangeSource {
     }
     return layers.get(layer).read(offset, length);
   }
+
+  @Override
+  public void stream(int layer, long offset, int length, Sink sink) throws IOException {
+    if (layer < 0 || layer >= layers.size()) {
+      throw new IOException("no layer " + layer + " in an image of " + layers.size() + " layers");
+    }
+    layers.get(layer).stream(offset, length, sink::accept);
+  }
 }

@@ -86,7 +86,13 @@ class ReplayFaultsIT {
         ReplayStatus failed = m.replay().status();
         assertThat(failed.state()).isEqualTo(ReplayStatus.State.FAILED);
         assertThat(failed.errors()).isPositive();
-        assertThat(failed.prefetchedChunks()).isZero();
+        if (name.startsWith("body cut")) {
+          // Chunks are delivered while their range arrives: those wholly inside the bytes that
+          // came before the cut are verified and kept, the rest are not.
+          assertThat(failed.prefetchedChunks()).isLessThan(failed.plannedChunks());
+        } else {
+          assertThat(failed.prefetchedChunks()).isZero();
+        }
         assertThat(m.isMounted()).isTrue();
 
         proxy.heal();

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +135,76 @@ class PrefetchEngineTest {
     assertThat(fx.chunksOf("data/other.bin"))
         .as("unplanned chunks are not cached")
         .noneMatch(c -> cache.contains(c.chunkDigest()));
+  }
+
+  @Test
+  void eachChunkOfARangeIsCachedAsSoonAsItsBytesArriveNotWhenTheRangeEnds() throws Exception {
+    List<EstargzChunk> wanted = fx.chunksOf("data/big.bin");
+    EstargzChunk first = wanted.get(0);
+    CountDownLatch rest = new CountDownLatch(1);
+    List<Long> requestLengths = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RangeSource slowTail =
+        new RangeSource() {
+          @Override
+          public byte[] read(int layer, long offset, int length) {
+            throw new AssertionError("the engine streams its ranges");
+          }
+
+          @Override
+          public void stream(int layer, long offset, int length, Sink sink) throws IOException {
+            requestLengths.add((long) length);
+            byte[] range =
+                java.util.Arrays.copyOfRange(fx.blob(), (int) offset, (int) offset + length);
+            int head = (int) (first.compressedOffset() + first.compressedLength() - offset);
+            // The first chunk's bytes now; the rest only once the test saw that chunk cached.
+            java.io.InputStream in =
+                new java.io.SequenceInputStream(
+                    new java.io.ByteArrayInputStream(range, 0, head),
+                    new java.io.InputStream() {
+                      private java.io.InputStream tail;
+
+                      @Override
+                      public int read() throws IOException {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                      }
+
+                      @Override
+                      public int read(byte[] b, int off, int len) throws IOException {
+                        if (tail == null) {
+                          try {
+                            rest.await();
+                          } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                          }
+                          tail = new java.io.ByteArrayInputStream(range, head, range.length - head);
+                        }
+                        return tail.read(b, off, len);
+                      }
+                    });
+            sink.accept(in);
+          }
+        };
+    PrefetchEngine engine = engine(slowTail, PrefetchSettings.defaults().withConnections(1));
+
+    engine.start(plan(wanted), "file:test");
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!cache.contains(first.chunkDigest()) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(cache.contains(first.chunkDigest()))
+        .as("first chunk cached while the rest of its range is still on its way")
+        .isTrue();
+    assertThat(cache.contains(wanted.get(wanted.size() - 1).chunkDigest())).isFalse();
+    assertThat(requestLengths).as("one coalesced request").hasSize(1);
+    rest.countDown();
+
+    assertThat(engine.awaitFinished(WAIT)).isTrue();
+    assertThat(engine.status().state()).isEqualTo(State.DONE);
+    assertThat(engine.status().prefetchedChunks()).isEqualTo(wanted.size());
+    for (EstargzChunk c : wanted) {
+      assertThat(cache.contains(c.chunkDigest())).as(c.describe()).isTrue();
+    }
   }
 
   @Test
@@ -351,7 +422,7 @@ class PrefetchEngineTest {
     assertThat(stalled.firstRequestArrived.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(readAhead.activeChunks()).isZero();
     second.cancel();
-    assertThat(second.awaitFinished(WAIT)).isTrue();
+    assertThat(second.awaitFinished(WAIT)).as("%s", second.status()).isTrue();
     assertThat(readAhead.activeChunks()).as("after a cancelled replay").isEqualTo(8);
     stalled.release(1000);
   }
