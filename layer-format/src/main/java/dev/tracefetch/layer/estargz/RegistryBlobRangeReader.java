@@ -24,18 +24,7 @@ public final class RegistryBlobRangeReader implements BlobRangeReader {
 
   @Override
   public byte[] read(long offset, int length) throws IOException {
-    if (offset < 0 || length < 0 || offset + length > layer.size()) {
-      throw new EOFException(
-          "range ["
-              + offset
-              + ", "
-              + (offset + length)
-              + ") outside layer "
-              + layer.digest()
-              + " of "
-              + layer.size()
-              + " bytes");
-    }
+    checkInside(offset, length);
     if (length == 0) {
       return new byte[0];
     }
@@ -61,7 +50,15 @@ public final class RegistryBlobRangeReader implements BlobRangeReader {
    * a large request before the rest is in).
    */
   public void stream(long offset, int length, BlobRangeConsumer consumer) throws IOException {
-    if (offset < 0 || length <= 0 || offset + length > layer.size()) {
+    checkInside(offset, length);
+    if (length == 0) {
+      throw new EOFException("empty range at offset " + offset + " of layer " + layer.digest());
+    }
+    client.streamBlobRange(repository, layer.digest(), offset, length, consumer);
+  }
+
+  private void checkInside(long offset, int length) throws EOFException {
+    if (offset < 0 || length < 0 || offset + length > layer.size()) {
       throw new EOFException(
           "range ["
               + offset
@@ -73,7 +70,6 @@ public final class RegistryBlobRangeReader implements BlobRangeReader {
               + layer.size()
               + " bytes");
     }
-    client.streamBlobRange(repository, layer.digest(), offset, length, consumer);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.tracefetch.replayer.cli;
 
 import dev.tracefetch.cli.Cli;
 import dev.tracefetch.replayer.control.ControlSockets;
+import dev.tracefetch.replayer.control.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,9 +61,10 @@ final class ForwardedCommandServer implements AutoCloseable {
     this.server = server;
     this.log = log;
     this.owner = System.getProperty("user.name");
-    this.workers = Executors.newCachedThreadPool(daemonThreads("cli-socket-call"));
-    this.timeouts = Executors.newSingleThreadScheduledExecutor(daemonThreads("cli-socket-timeout"));
-    this.acceptor = daemonThreads("cli-socket-accept").newThread(this::acceptLoop);
+    this.workers = Executors.newCachedThreadPool(DaemonThreads.named("cli-socket-call"));
+    this.timeouts =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("cli-socket-timeout"));
+    this.acceptor = DaemonThreads.named("cli-socket-accept").newThread(this::acceptLoop);
   }
 
   /**
@@ -302,14 +304,6 @@ final class ForwardedCommandServer implements AutoCloseable {
     } catch (IOException e) {
       // Closing anyway.
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override

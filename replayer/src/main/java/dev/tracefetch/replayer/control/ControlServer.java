@@ -58,9 +58,9 @@ public final class ControlServer implements AutoCloseable {
               + Epoll.unavailabilityCause());
     }
     Path abs = ControlSockets.claim(socket, "control socket");
-    EventLoopGroup boss = new EpollEventLoopGroup(1, daemonThreads("control-accept"));
-    EventLoopGroup workers = new EpollEventLoopGroup(1, daemonThreads("control-io"));
-    ExecutorService executor = Executors.newFixedThreadPool(2, daemonThreads("control-call"));
+    EventLoopGroup boss = new EpollEventLoopGroup(1, DaemonThreads.named("control-accept"));
+    EventLoopGroup workers = new EpollEventLoopGroup(1, DaemonThreads.named("control-io"));
+    ExecutorService executor = Executors.newFixedThreadPool(2, DaemonThreads.named("control-call"));
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new DomainSocketAddress(abs.toString()))
             .channelType(EpollServerDomainSocketChannel.class)
@@ -89,14 +89,6 @@ public final class ControlServer implements AutoCloseable {
   /** The socket file. */
   public Path socket() {
     return socket;
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override
