@@ -12,6 +12,7 @@ import dev.tracefetch.planner.InvalidTraceException;
 import dev.tracefetch.planner.ProfileExtractor;
 import dev.tracefetch.planner.TraceProfile;
 import dev.tracefetch.store.error.InvalidInputException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -104,16 +105,7 @@ final class ScannedTrace {
    */
   static ScannedTrace scan(byte[] payload) throws InvalidProtocolBufferException {
     ScannedTrace scanned = new ScannedTrace(payload);
-    CodedInputStream in = CodedInputStream.newInstance(payload);
-    in.setSizeLimit(payload.length);
-    try {
-      scanned.readTrace(in);
-    } catch (InvalidProtocolBufferException e) {
-      throw e;
-    } catch (java.io.IOException e) {
-      // An array-backed stream reports every problem as InvalidProtocolBufferException.
-      throw new InvalidProtocolBufferException(e);
-    }
+    scanned.readTrace();
     return scanned;
   }
 
@@ -126,39 +118,49 @@ final class ScannedTrace {
     }
   }
 
-  private void readTrace(CodedInputStream in) throws java.io.IOException {
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+  /*
+   * The wire format is read by hand, with plain loops over the array and the cursor in a field:
+   * CodedInputStream's virtual calls per varint (the store's other protobuf readers make them
+   * megamorphic in the server) and its limit bookkeeping were half the CPU of a scan. The rules are
+   * CodedInputStream's: varints of at most 10 bytes (32-bit ones keep their low bits), tags with
+   * field number 0 refused, nested lengths within the enclosing message, an end-group tag where a
+   * message should end refused; the small header messages go to the generated parsers.
+   */
+  private int pos;
+
+  private void readTrace() throws InvalidProtocolBufferException {
+    int end = payload.length;
+    while (pos < end) {
+      int tag = readTag(end);
       switch (tag) {
-        case APP -> app = in.readStringRequireUtf8();
-        case IMAGE_REFERENCE -> imageReference = in.readStringRequireUtf8();
-        case MANIFEST_DIGEST -> manifestDigest = in.readStringRequireUtf8();
-        case LAYERS ->
-            layerDigests.add(in.readMessage(LayerDescriptor.parser(), NO_EXTENSIONS).getDigest());
-        case CONTEXT -> in.readMessage(context, NO_EXTENSIONS);
-        case FILES -> addFile(in.readMessage(FileEntry.parser(), NO_EXTENSIONS).getLayerIndex());
-        case EVENTS -> readEvent(in);
-        default -> skip(in, tag);
+        case APP -> app = readString(end);
+        case IMAGE_REFERENCE -> imageReference = readString(end);
+        case MANIFEST_DIGEST -> manifestDigest = readString(end);
+        case LAYERS -> {
+          int length = readLength(end);
+          layerDigests.add(
+              LayerDescriptor.parser().parseFrom(payload, pos, length, NO_EXTENSIONS).getDigest());
+          pos += length;
+        }
+        case CONTEXT -> {
+          int length = readLength(end);
+          context.mergeFrom(payload, pos, length, NO_EXTENSIONS);
+          pos += length;
+        }
+        case FILES -> {
+          int length = readLength(end);
+          addFile(
+              FileEntry.parser().parseFrom(payload, pos, length, NO_EXTENSIONS).getLayerIndex());
+          pos += length;
+        }
+        case EVENTS -> readEvent(readLength(end));
+        default -> skipField(tag, end);
       }
     }
   }
 
-  private static void skip(CodedInputStream in, int tag) throws java.io.IOException {
-    if (!in.skipField(tag)) {
-      throw new InvalidProtocolBufferException(
-          "Protocol message end-group tag did not match expected tag.");
-    }
-  }
-
-  private void addFile(int layer) {
-    if (fileCount == fileLayers.length) {
-      fileLayers = Arrays.copyOf(fileLayers, fileCount * 2);
-    }
-    fileLayers[fileCount++] = layer;
-  }
-
-  private void readEvent(CodedInputStream in) throws java.io.IOException {
-    int length = in.readRawVarint32();
-    int limit = in.pushLimit(length);
+  private void readEvent(int length) throws InvalidProtocolBufferException {
+    int end = pos + length;
     int e = eventCount;
     if (e == eventTimes.length) {
       int capacity = e * 2;
@@ -171,30 +173,31 @@ final class ScannedTrace {
     long offset = 0;
     long readLength = 0;
     int chunks = 0;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+    while (pos < end) {
+      int tag = readTag(end);
       switch (tag) {
-        case EVENT_TIME -> time = in.readInt64();
-        case EVENT_KIND -> in.readEnum();
-        case EVENT_FILE -> file = in.readInt32();
-        case EVENT_OFFSET -> offset = in.readInt64();
-        case EVENT_LENGTH -> readLength = in.readInt64();
-        case EVENT_CHUNKS -> readChunk(in, e, chunks++);
-        case EVENT_PID -> in.readInt32();
-        case EVENT_COMM -> skipUtf8(in);
-        default -> skip(in, tag);
+        case EVENT_TIME -> time = readVarint64(end);
+        case EVENT_KIND, EVENT_PID -> readVarint64(end);
+        case EVENT_FILE -> file = (int) readVarint64(end);
+        case EVENT_OFFSET -> offset = readVarint64(end);
+        case EVENT_LENGTH -> readLength = readVarint64(end);
+        case EVENT_CHUNKS -> readChunk(readLength(end), e, chunks++);
+        case EVENT_COMM -> {
+          int n = readLength(end);
+          requireUtf8(pos, n);
+          pos += n;
+        }
+        default -> skipField(tag, end);
       }
     }
-    in.checkLastTagWas(0);
-    in.popLimit(limit);
     eventTimes[e] = time;
     eventFiles[e] = file;
     eventNegative[e] = offset < 0 || readLength < 0;
     eventCount++;
   }
 
-  private void readChunk(CodedInputStream in, int event, int chunk) throws java.io.IOException {
-    int length = in.readRawVarint32();
-    int limit = in.pushLimit(length);
+  private void readChunk(int length, int event, int chunk) throws InvalidProtocolBufferException {
+    int end = pos + length;
     int r = refCount;
     if (r == refEvents.length) {
       int capacity = r * 2;
@@ -214,18 +217,16 @@ final class ScannedTrace {
     int digestOffset = 0;
     int digestLength = 0;
     boolean raw = false;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+    while (pos < end) {
+      int tag = readTag(end);
       switch (tag) {
-        case CHUNK_LAYER -> layer = in.readInt32();
-        case CHUNK_OFFSET -> offset = in.readInt64();
-        case CHUNK_LENGTH -> compressedLength = in.readInt64();
+        case CHUNK_LAYER -> layer = (int) readVarint64(end);
+        case CHUNK_OFFSET -> offset = readVarint64(end);
+        case CHUNK_LENGTH -> compressedLength = readVarint64(end);
         case CHUNK_DIGEST -> {
-          digestLength = in.readRawVarint32();
-          digestOffset = in.getTotalBytesRead();
-          if (digestLength < 0) {
-            throw negativeSize();
-          }
-          in.skipRawBytes(digestLength);
+          digestLength = readLength(end);
+          digestOffset = pos;
+          pos += digestLength;
           // The usual sha256:<hex> digest is decoded now, while its bytes are in the cache (it is
           // ASCII, so valid UTF-8); the profile would otherwise read it again, scattered over the
           // payload, in chunk order.
@@ -234,11 +235,9 @@ final class ScannedTrace {
             requireUtf8(digestOffset, digestLength);
           }
         }
-        default -> skip(in, tag);
+        default -> skipField(tag, end);
       }
     }
-    in.checkLastTagWas(0);
-    in.popLimit(limit);
     refEvents[r] = event;
     refChunks[r] = chunk;
     refLayers[r] = layer;
@@ -250,14 +249,113 @@ final class ScannedTrace {
     refCount++;
   }
 
-  private void skipUtf8(CodedInputStream in) throws java.io.IOException {
-    int length = in.readRawVarint32();
+  /** A varint of at most 10 bytes before {@code end}; a 32-bit field keeps its low 32 bits. */
+  private long readVarint64(int end) throws InvalidProtocolBufferException {
+    byte[] buf = payload;
+    int p = pos;
+    if (p < end && buf[p] >= 0) {
+      pos = p + 1;
+      return buf[p];
+    }
+    long result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p >= end) {
+        throw truncated(p);
+      }
+      byte b = buf[p++];
+      result |= (long) (b & 0x7F) << shift;
+      if (b >= 0) {
+        pos = p;
+        return result;
+      }
+    }
+    throw new InvalidProtocolBufferException(
+        "malformed varint at byte " + pos + " of the trace payload");
+  }
+
+  /** A field's tag; the message ends at {@code end}, so this is never called there. */
+  private int readTag(int end) throws InvalidProtocolBufferException {
+    int start = pos;
+    int tag = (int) readVarint64(end);
+    if (tag >>> 3 == 0) {
+      throw new InvalidProtocolBufferException(
+          "invalid tag (field number 0) at byte " + start + " of the trace payload");
+    }
+    return tag;
+  }
+
+  /** The length of a string, bytes or message field, which must fit before {@code end}. */
+  private int readLength(int end) throws InvalidProtocolBufferException {
+    int length = (int) readVarint64(end);
     if (length < 0) {
       throw negativeSize();
     }
-    int offset = in.getTotalBytesRead();
-    in.skipRawBytes(length);
-    requireUtf8(offset, length);
+    if (length > end - pos) {
+      throw truncated(end);
+    }
+    return length;
+  }
+
+  private String readString(int end) throws InvalidProtocolBufferException {
+    int length = readLength(end);
+    requireUtf8(pos, length);
+    String value = new String(payload, pos, length, StandardCharsets.UTF_8);
+    pos += length;
+    return value;
+  }
+
+  /** Skips an unknown field (or a known field number with an unexpected wire type). */
+  private void skipField(int tag, int end) throws InvalidProtocolBufferException {
+    switch (tag & 7) {
+      case 0 -> readVarint64(end);
+      case 1 -> skipRaw(8, end);
+      case 2 -> skipRaw(readLength(end), end);
+      case 5 -> skipRaw(4, end);
+      case 3 -> {
+        // A group: rare enough to let CodedInputStream skip it, by its rules.
+        CodedInputStream in = CodedInputStream.newInstance(payload, pos, end - pos);
+        try {
+          if (!in.skipField(tag)) {
+            throw endGroup();
+          }
+        } catch (InvalidProtocolBufferException e) {
+          throw e;
+        } catch (java.io.IOException e) {
+          throw new InvalidProtocolBufferException(e);
+        }
+        pos += in.getTotalBytesRead();
+      }
+      case 4 -> throw endGroup();
+      default ->
+          throw new InvalidProtocolBufferException(
+              "invalid wire type " + (tag & 7) + " at byte " + pos + " of the trace payload");
+    }
+  }
+
+  private void skipRaw(int length, int end) throws InvalidProtocolBufferException {
+    if (length > end - pos) {
+      throw truncated(end);
+    }
+    pos += length;
+  }
+
+  private void addFile(int layer) {
+    if (fileCount == fileLayers.length) {
+      fileLayers = Arrays.copyOf(fileLayers, fileCount * 2);
+    }
+    fileLayers[fileCount++] = layer;
+  }
+
+  private static InvalidProtocolBufferException endGroup() {
+    return new InvalidProtocolBufferException(
+        "Protocol message end-group tag did not match expected tag.");
+  }
+
+  private static InvalidProtocolBufferException truncated(int at) {
+    return new InvalidProtocolBufferException(
+        "the trace payload ends in the middle of a field (byte "
+            + at
+            + "): it is truncated, or an embedded message misreports its length");
   }
 
   private static InvalidProtocolBufferException negativeSize() {

@@ -140,9 +140,15 @@ public class TraceService {
 
   private UploadOutcome store(
       UUID id, TraceMetadata meta, byte[] file, byte[] profile, Instant uploadedAt) {
-    long appId = catalogRepository.ensureApp(meta.app());
     long imageId =
-        catalogRepository.ensureImage(appId, meta.manifestDigest(), meta.imageReference());
+        catalogRepository
+            .findImageId(meta.app(), meta.manifestDigest())
+            .orElseGet(
+                () ->
+                    catalogRepository.ensureImage(
+                        catalogRepository.ensureApp(meta.app()),
+                        meta.manifestDigest(),
+                        meta.imageReference()));
     if (traces.insertIfAbsent(id, imageId, meta, file, profile, uploadedAt)) {
       events.publishEvent(ImageTracesChanged.added(imageId, new StoredProfile(id, profile)));
       return new UploadOutcome(id, meta.contentDigest(), false, meta.app(), meta.manifestDigest());

@@ -120,6 +120,35 @@ class ScannedTraceTest {
   }
 
   @Test
+  void acceptsExactlyWhatTheGeneratedParserAcceptsForEveryTruncation() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    // Unknown fields of every wire type, and a group, around a real trace.
+    out.writeUInt64(99, Long.MIN_VALUE);
+    out.writeFixed64(98, 1);
+    out.writeFixed32(97, 2);
+    out.writeTag(96, 3);
+    out.writeString(1, "inside a group");
+    out.writeTag(96, 4);
+    TestTraces.normal("web", TestTraces.IMAGE_A, 6).writeTo(out);
+    out.writeInt32(95, -1);
+    out.flush();
+    byte[] whole = bytes.toByteArray();
+    int refusedByBoth = 0;
+    for (int length = 0; length <= whole.length; length++) {
+      byte[] prefix = Arrays.copyOf(whole, length);
+      boolean parserAccepts = accepts(() -> Trace.parseFrom(prefix));
+      assertThat(accepts(() -> ScannedTrace.scan(prefix)))
+          .as("prefix of %d bytes", length)
+          .isEqualTo(parserAccepts);
+      refusedByBoth += parserAccepts ? 0 : 1;
+    }
+    assertThat(refusedByBoth).isGreaterThan(whole.length / 2);
+    assertThat(ScannedTrace.scan(whole).metadata(TestTraces.file(Trace.parseFrom(whole))).app())
+        .isEqualTo("web");
+  }
+
+  @Test
   void checksLikeTheMessageBasedChecks() {
     Trace good = TestTraces.normal("web", TestTraces.IMAGE_A, 1);
     assertInvalid(
