@@ -251,7 +251,8 @@ public final class StoreLoadBenchmark {
           String stat = Files.readString(task.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          long t = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+          // utime and stime, packed in one long (system time in the upper half)
+          long t = Long.parseLong(f[11]) + (Long.parseLong(f[12]) << 32);
           ticks.merge(task.getFileName() + " " + name, t, Long::sum);
         } catch (java.io.IOException | RuntimeException e) {
           // the thread ended meanwhile
@@ -269,17 +270,30 @@ public final class StoreLoadBenchmark {
     after.forEach(
         (key, t) -> {
           String name = key.substring(key.indexOf(' ') + 1).replaceAll("[0-9]+", "#");
-          groups.merge(name, t - before.getOrDefault(key, 0L), Long::sum);
+          long b = before.getOrDefault(key, 0L);
+          long user = (t & 0xffffffffL) - (b & 0xffffffffL);
+          long system = (t >> 32) - (b >> 32);
+          groups.merge(name, user + (system << 32), Long::sum);
         });
     double msPerTick = 10; // USER_HZ is 100 on Linux
-    System.out.println("  JVM CPU per upload by thread group (ms, from /proc/self/task):");
+    System.out.println(
+        "  JVM CPU per upload by thread group (ms, user + system, from /proc/self/task):");
+    java.util.function.ToLongFunction<Long> total = t -> (t & 0xffffffffL) + (t >> 32);
     groups.entrySet().stream()
-        .filter(e -> e.getValue() > 0)
-        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .filter(e -> total.applyAsLong(e.getValue()) > 0)
+        .sorted(
+            java.util.Comparator.comparingLong(
+                (java.util.Map.Entry<String, Long> e) -> -total.applyAsLong(e.getValue())))
+        .limit(10)
         .forEach(
             e ->
                 System.out.printf(
-                    Locale.ROOT, "    %-24s %6.2f%n", e.getKey(), e.getValue() * msPerTick / uploads));
+                    Locale.ROOT,
+                    "    %-24s %6.2f = %5.2f + %5.2f%n",
+                    e.getKey(),
+                    total.applyAsLong(e.getValue()) * msPerTick / uploads,
+                    (e.getValue() & 0xffffffffL) * msPerTick / uploads,
+                    (e.getValue() >> 32) * msPerTick / uploads));
   }
 
   private static String loadAverage() {

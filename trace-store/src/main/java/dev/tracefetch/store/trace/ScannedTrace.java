@@ -64,48 +64,29 @@ final class ScannedTrace {
   private final RecordingContext.Builder context = RecordingContext.newBuilder();
   private int[] fileLayers = new int[64];
   private int fileCount;
-  // Per event.
-  private long[] eventTimes;
-  private int[] eventFiles;
-  private boolean[] eventNegative; // negative offset or length
+  private ScanBuffers buffers;
   private int eventCount;
-  // Per chunk reference, in trace order.
-  private int[] refEvents;
-  private int[] refChunks;
-  private int[] refLayers;
-  private long[] refOffsets;
-  private long[] refLengths;
-  private int[] refDigestOffsets;
-  private int[] refDigestLengths;
-  private boolean[] refRawDigest; // digest decoded into rawDigests[32 * r]
-  private byte[] rawDigests;
   private int refCount;
 
   private ScannedTrace(byte[] payload) {
     this.payload = payload;
-    int events = Math.max(16, payload.length / 96);
-    eventTimes = new long[events];
-    eventFiles = new int[events];
-    eventNegative = new boolean[events];
-    refEvents = new int[events];
-    refChunks = new int[events];
-    refLayers = new int[events];
-    refOffsets = new long[events];
-    refLengths = new long[events];
-    refDigestOffsets = new int[events];
-    refDigestLengths = new int[events];
-    refRawDigest = new boolean[events];
-    rawDigests = new byte[32 * events];
+    this.buffers = ScanBuffers.take(Math.max(16, payload.length / 96));
   }
 
   /**
-   * Scans a decompressed trace payload.
+   * Scans a decompressed trace payload. Call {@link #release} once the metadata and profile have
+   * been taken.
    *
    * @throws InvalidProtocolBufferException when it is not a valid {@code Trace} message
    */
   static ScannedTrace scan(byte[] payload) throws InvalidProtocolBufferException {
     ScannedTrace scanned = new ScannedTrace(payload);
-    scanned.readTrace();
+    try {
+      scanned.readTrace();
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      scanned.release();
+      throw e;
+    }
     return scanned;
   }
 
@@ -162,11 +143,9 @@ final class ScannedTrace {
   private void readEvent(int length) throws InvalidProtocolBufferException {
     int end = pos + length;
     int e = eventCount;
-    if (e == eventTimes.length) {
-      int capacity = e * 2;
-      eventTimes = Arrays.copyOf(eventTimes, capacity);
-      eventFiles = Arrays.copyOf(eventFiles, capacity);
-      eventNegative = Arrays.copyOf(eventNegative, capacity);
+    ScanBuffers b = buffers;
+    if (e == b.eventTimes.length) {
+      b.growEvents(e);
     }
     long time = 0;
     int file = 0;
@@ -190,26 +169,18 @@ final class ScannedTrace {
         default -> skipField(tag, end);
       }
     }
-    eventTimes[e] = time;
-    eventFiles[e] = file;
-    eventNegative[e] = offset < 0 || readLength < 0;
+    b.eventTimes[e] = time;
+    b.eventFiles[e] = file;
+    b.eventNegative[e] = offset < 0 || readLength < 0;
     eventCount++;
   }
 
   private void readChunk(int length, int event, int chunk) throws InvalidProtocolBufferException {
     int end = pos + length;
     int r = refCount;
-    if (r == refEvents.length) {
-      int capacity = r * 2;
-      refEvents = Arrays.copyOf(refEvents, capacity);
-      refChunks = Arrays.copyOf(refChunks, capacity);
-      refLayers = Arrays.copyOf(refLayers, capacity);
-      refOffsets = Arrays.copyOf(refOffsets, capacity);
-      refLengths = Arrays.copyOf(refLengths, capacity);
-      refDigestOffsets = Arrays.copyOf(refDigestOffsets, capacity);
-      refDigestLengths = Arrays.copyOf(refDigestLengths, capacity);
-      refRawDigest = Arrays.copyOf(refRawDigest, capacity);
-      rawDigests = Arrays.copyOf(rawDigests, 32 * capacity);
+    ScanBuffers b = buffers;
+    if (r == b.refEvents.length) {
+      b.growReferences(r);
     }
     int layer = 0;
     long offset = 0;
@@ -230,7 +201,7 @@ final class ScannedTrace {
           // The usual sha256:<hex> digest is decoded now, while its bytes are in the cache (it is
           // ASCII, so valid UTF-8); the profile would otherwise read it again, scattered over the
           // payload, in chunk order.
-          raw = ProfileExtractor.decodeSha256(payload, digestOffset, digestLength, rawDigests, r);
+          raw = ProfileExtractor.decodeSha256(payload, digestOffset, digestLength, b.rawDigests, r);
           if (!raw) {
             requireUtf8(digestOffset, digestLength);
           }
@@ -238,14 +209,14 @@ final class ScannedTrace {
         default -> skipField(tag, end);
       }
     }
-    refEvents[r] = event;
-    refChunks[r] = chunk;
-    refLayers[r] = layer;
-    refOffsets[r] = offset;
-    refLengths[r] = compressedLength;
-    refDigestOffsets[r] = digestOffset;
-    refDigestLengths[r] = digestLength;
-    refRawDigest[r] = raw;
+    b.refEvents[r] = event;
+    b.refChunks[r] = chunk;
+    b.refLayers[r] = layer;
+    b.refOffsets[r] = offset;
+    b.refLengths[r] = compressedLength;
+    b.refDigestOffsets[r] = digestOffset;
+    b.refDigestLengths[r] = digestLength;
+    b.refRawDigest[r] = raw;
     refCount++;
   }
 
@@ -399,9 +370,10 @@ final class ScannedTrace {
             "file " + f + " is in layer " + layer + " but the trace lists " + layers + " layers");
       }
     }
+    ScanBuffers b = buffers;
     int r = 0;
     for (int e = 0; e < eventCount; e++) {
-      int file = eventFiles[e];
+      int file = b.eventFiles[e];
       if (file < 0 || file >= fileCount) {
         throw new InvalidInputException(
             "Invalid trace",
@@ -413,23 +385,23 @@ final class ScannedTrace {
                 + fileCount
                 + " files");
       }
-      if (eventTimes[e] < 0 || eventNegative[e]) {
+      if (b.eventTimes[e] < 0 || b.eventNegative[e]) {
         throw new InvalidInputException(
             "Invalid trace", "event " + e + " has a negative time offset, offset or length");
       }
-      for (; r < refCount && refEvents[r] == e; r++) {
-        if (refLayers[r] < 0 || refLayers[r] >= layers) {
+      for (; r < refCount && b.refEvents[r] == e; r++) {
+        if (b.refLayers[r] < 0 || b.refLayers[r] >= layers) {
           throw new InvalidInputException(
               "Invalid trace",
               "event "
                   + e
                   + " reads a chunk of layer "
-                  + refLayers[r]
+                  + b.refLayers[r]
                   + " but the trace lists "
                   + layers
                   + " layers");
         }
-        if (refOffsets[r] < 0 || refLengths[r] <= 0) {
+        if (b.refOffsets[r] < 0 || b.refLengths[r] <= 0) {
           throw new InvalidInputException(
               "Invalid trace",
               "event " + e + " reads a chunk with a negative offset or non-positive length");
@@ -446,20 +418,21 @@ final class ScannedTrace {
    * @throws InvalidInputException when chunk references contradict each other
    */
   byte[] profile(String traceId, long receivedUnixMicros) {
+    ScanBuffers b = buffers;
     try {
       ProfileExtractor extractor =
-          new ProfileExtractor(traceId, layerDigests.size(), payload, rawDigests, refCount);
+          new ProfileExtractor(traceId, layerDigests.size(), payload, b.rawDigests, refCount);
       for (int r = 0; r < refCount; r++) {
         extractor.add(
-            refEvents[r],
-            refChunks[r],
-            eventTimes[refEvents[r]],
-            refLayers[r],
-            refOffsets[r],
-            refLengths[r],
-            refDigestOffsets[r],
-            refDigestLengths[r],
-            refRawDigest[r] ? r : -1);
+            b.refEvents[r],
+            b.refChunks[r],
+            b.eventTimes[b.refEvents[r]],
+            b.refLayers[r],
+            b.refOffsets[r],
+            b.refLengths[r],
+            b.refDigestOffsets[r],
+            b.refDigestLengths[r],
+            b.refRawDigest[r] ? r : -1);
       }
       return extractor.encode(
           app,
@@ -468,6 +441,18 @@ final class ScannedTrace {
           TraceProfile.facts(traceId, context.build(), eventCount, receivedUnixMicros));
     } catch (InvalidTraceException e) {
       throw new InvalidInputException("Invalid trace", e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Hands the scan's working arrays back for the next scan: after this, only {@link #app}, {@link
+   * #manifestDigest} and {@link #eventCount} may be called. Calling it again does nothing.
+   */
+  void release() {
+    ScanBuffers b = buffers;
+    buffers = null;
+    if (b != null) {
+      b.release();
     }
   }
 

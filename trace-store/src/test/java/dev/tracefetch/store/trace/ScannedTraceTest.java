@@ -36,6 +36,33 @@ class ScannedTraceTest {
   }
 
   @Test
+  void scansThatReuseReleasedBuffersGiveTheSameResults() throws Exception {
+    Trace large = TestTraces.large("web", TestTraces.IMAGE_A, 3, 5_000);
+    Trace small = TestTraces.outlier("web", TestTraces.IMAGE_A, 2);
+    byte[] expectedLarge = TraceProfileCodec.encode(TraceProfile.of("id-1", large, 77));
+    byte[] expectedSmall = TraceProfileCodec.encode(TraceProfile.of("id-1", small, 77));
+    for (int round = 0; round < 3; round++) {
+      // Small after large: the reused arrays hold the large trace's entries beyond the small one's.
+      for (Trace trace : new Trace[] {large, small, small, large}) {
+        ScannedTrace scanned = ScannedTrace.scan(trace.toByteArray());
+        assertThat(scanned.metadata(TestTraces.file(trace)).eventCount())
+            .isEqualTo(trace.getEventsCount());
+        assertThat(scanned.profile("id-1", 77))
+            .isEqualTo(trace == large ? expectedLarge : expectedSmall);
+        scanned.release();
+        scanned.release(); // a second release must not hand the buffers out twice
+      }
+    }
+    // Two scans alive at once must not share buffers (as they would after a double release).
+    ScannedTrace first = ScannedTrace.scan(large.toByteArray());
+    ScannedTrace second = ScannedTrace.scan(small.toByteArray());
+    assertThat(second.profile("id-1", 77)).isEqualTo(expectedSmall);
+    assertThat(first.profile("id-1", 77)).isEqualTo(expectedLarge);
+    first.release();
+    second.release();
+  }
+
+  @Test
   void readsLikeTheGeneratedParserUnknownFieldsAndRepeatedMessagesIncluded() throws Exception {
     Trace trace = TestTraces.normal("web", TestTraces.IMAGE_A, 4);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
