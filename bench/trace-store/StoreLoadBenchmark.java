@@ -100,6 +100,7 @@ public final class StoreLoadBenchmark {
               java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       System.out.println("load average before ingest: " + loadAverage());
       java.util.Map<String, Long> threadCpuBefore = threadCpu();
+      long faultsBefore = minorFaults();
       long ingestCpu = os.getProcessCpuTime();
       long ingestStart = System.nanoTime();
       long[] uploadLatencies =
@@ -126,6 +127,10 @@ public final class StoreLoadBenchmark {
           "  JVM CPU per upload (server incl. background ranking, plus the load client): %.1f ms%n",
           cpuPerUpload);
       printThreadCpu(threadCpuBefore, threadCpuAfter, uploadLatencies.length);
+      System.out.printf(
+          Locale.ROOT,
+          "  minor page faults per upload (fresh memory the JVM touches): %.0f%n",
+          (double) (minorFaults() - faultsBefore) / uploadLatencies.length);
       String shape = uploads + " distinct " + events + "-event traces, " + clients + " clients";
       metric("trace_store_ingest_rate", uploadLatencies.length / ingestSeconds, "uploads/s", shape);
       metric("trace_store_ingest_p99", pct(uploadLatencies, 0.99), "ms", shape);
@@ -262,6 +267,16 @@ public final class StoreLoadBenchmark {
       return ticks;
     }
     return ticks;
+  }
+
+  /** Minor page faults of this process so far ({@code /proc/self/stat}), or 0 if unknown. */
+  private static long minorFaults() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private static void printThreadCpu(
