@@ -18,9 +18,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A trace payload read field by field with {@link CodedInputStream}, keeping only what the store
- * needs: the header fields, the file table's layer indexes, and per event its time, file and chunk
- * references (chunk digests as slices of the payload).
+ * A trace payload read field by field, keeping only what the store needs: the header fields, the
+ * file table's layer indexes, and per event its time, file and chunk references (chunk digests as
+ * slices of the payload).
  *
  * <p>Why it exists: building the {@link Trace} message tree of a 20,000-event trace, extracting the
  * ranking profile from it and encoding that again was most of the CPU an upload cost. Scanning the
@@ -100,12 +100,12 @@ final class ScannedTrace {
   }
 
   /*
-   * The wire format is read by hand, with plain loops over the array and the cursor in a field:
-   * CodedInputStream's virtual calls per varint (the store's other protobuf readers make them
-   * megamorphic in the server) and its limit bookkeeping were half the CPU of a scan. The rules are
-   * CodedInputStream's: varints of at most 10 bytes (32-bit ones keep their low bits), tags with
-   * field number 0 refused, nested lengths within the enclosing message, an end-group tag where a
-   * message should end refused; the small header messages go to the generated parsers.
+   * The events, by far the bulk of a payload, are read by hand with plain loops over the array:
+   * without CodedInputStream's call and limit bookkeeping per field a scan takes about 15% less
+   * CPU. The rules are CodedInputStream's: varints of at most 10 bytes (32-bit ones keep their low
+   * bits), tags with field number 0 refused, nested lengths within the enclosing message, an
+   * end-group tag where a message should end refused, groups skipped by CodedInputStream itself;
+   * the small header messages (layers, context, file table) go to the generated parsers.
    */
   private int pos;
 
