@@ -23,7 +23,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * image's cached plan. Client and server share the machine. Not a test: it prints figures. Run it
  * with {@code bench/trace-store/run}.
  *
- * <p>Arguments: [uploads] [events per trace] [clients] [plan-fetch seconds]
+ * <p>Arguments: [uploads] [events per trace] [clients] [plan-fetch seconds] [warm-up uploads]
+ *
+ * <p>Warm-up uploads (default 0) go to another app before the measured ingest, so that the JIT has
+ * compiled the upload and ranking paths: the C2 compiler threads otherwise take about a fifth of
+ * the JVM's CPU during a 1,000-upload ingest, which a sustained load would not pay.
  */
 public final class StoreLoadBenchmark {
   private static final String ADMIN = "bench-admin-token-0123456789abcdef";
@@ -33,11 +37,12 @@ public final class StoreLoadBenchmark {
     int events = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int planSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    int warmUps = args.length > 4 ? Integer.parseInt(args[4]) : 0;
 
     System.out.printf(
         Locale.ROOT,
-        "uploads=%d events/trace=%d clients=%d cores=%d java %s%n",
-        uploads, events, clients, Runtime.getRuntime().availableProcessors(),
+        "uploads=%d events/trace=%d clients=%d warm-up uploads=%d cores=%d java %s%n",
+        uploads, events, clients, warmUps, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
 
     // Distinct files: one generated start, varied per upload in its last events and its host.
@@ -84,12 +89,18 @@ public final class StoreLoadBenchmark {
       for (int i = 0; i < 3; i++) {
         http.get("/api/v1/apps", ADMIN);
       }
+      if (warmUps > 0) {
+        warmUp(http, base, events, warmUps, clients);
+        store.getBean(PlanRecomputer.class).awaitIdle(Duration.ofMinutes(30));
+      }
 
       AtomicInteger next = new AtomicInteger();
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean)
               java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       System.out.println("load average before ingest: " + loadAverage());
+      java.util.Map<String, Long> threadCpuBefore = threadCpu();
+      long faultsBefore = minorFaults();
       long ingestCpu = os.getProcessCpuTime();
       long ingestStart = System.nanoTime();
       long[] uploadLatencies =
@@ -107,6 +118,7 @@ public final class StoreLoadBenchmark {
           });
       double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
       double cpuPerUpload = (os.getProcessCpuTime() - ingestCpu) / 1e6 / uploadLatencies.length;
+      java.util.Map<String, Long> threadCpuAfter = threadCpu();
       System.out.println("load average after ingest: " + loadAverage());
       report("upload", uploadLatencies, ingestSeconds);
       // CPU is the figure that survives a shared machine: wall-clock rates depend on the load.
@@ -114,6 +126,11 @@ public final class StoreLoadBenchmark {
           Locale.ROOT,
           "  JVM CPU per upload (server incl. background ranking, plus the load client): %.1f ms%n",
           cpuPerUpload);
+      printThreadCpu(threadCpuBefore, threadCpuAfter, uploadLatencies.length);
+      System.out.printf(
+          Locale.ROOT,
+          "  minor page faults per upload (fresh memory the JVM touches): %.0f%n",
+          (double) (minorFaults() - faultsBefore) / uploadLatencies.length);
       String shape = uploads + " distinct " + events + "-event traces, " + clients + " clients";
       metric("trace_store_ingest_rate", uploadLatencies.length / ingestSeconds, "uploads/s", shape);
       metric("trace_store_ingest_p99", pct(uploadLatencies, 0.99), "ms", shape);
@@ -199,6 +216,99 @@ public final class StoreLoadBenchmark {
     out.lines()
         .filter(l -> l.matches("\\s+99%.*"))
         .forEach(l -> metric("trace_store_plan_p99_ab", number(l.strip().substring(3)), "ms", shape));
+  }
+
+  /** Uploads {@code count} distinct traces of app "warm-up" with {@code clients} clients. */
+  private static void warmUp(
+      Http http, dev.tracefetch.api.v1.Trace base, int events, int count, int clients)
+      throws Exception {
+    long start = System.nanoTime();
+    AtomicInteger next = new AtomicInteger();
+    run(clients, () -> {
+      int i = next.getAndIncrement();
+      if (i >= count) {
+        return -1;
+      }
+      var trace = base.toBuilder().setApp("warm-up");
+      trace.getContextBuilder().setHost("warm-up-" + i);
+      trace.getEventsBuilder(events - 1).setTimeOffsetMicros(base.getEvents(events - 1)
+          .getTimeOffsetMicros() + i);
+      Http.Response r = http.upload(TestTraces.file(trace.build()), ADMIN);
+      if (r.status() != 201) {
+        throw new IllegalStateException("warm-up upload " + i + ": " + r.status() + " " + r.text());
+      }
+      return 0;
+    });
+    System.out.printf(
+        Locale.ROOT, "warm-up: %d uploads in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * CPU ticks of this JVM's threads (Java and VM threads alike: GC, JIT compiler) from {@code
+   * /proc/self/task}, by thread group (name with digits removed), so that the CPU per upload can be
+   * split into server, client, ranking, GC and JIT. Threads that ended in between are missing.
+   */
+  private static java.util.Map<String, Long> threadCpu() {
+    java.util.Map<String, Long> ticks = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          // utime and stime, packed in one long (system time in the upper half)
+          long t = Long.parseLong(f[11]) + (Long.parseLong(f[12]) << 32);
+          ticks.merge(task.getFileName() + " " + name, t, Long::sum);
+        } catch (java.io.IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      return ticks;
+    }
+    return ticks;
+  }
+
+  /** Minor page faults of this process so far ({@code /proc/self/stat}), or 0 if unknown. */
+  private static long minorFaults() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static void printThreadCpu(
+      java.util.Map<String, Long> before, java.util.Map<String, Long> after, int uploads) {
+    java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+    after.forEach(
+        (key, t) -> {
+          String name = key.substring(key.indexOf(' ') + 1).replaceAll("[0-9]+", "#");
+          long b = before.getOrDefault(key, 0L);
+          long user = (t & 0xffffffffL) - (b & 0xffffffffL);
+          long system = (t >> 32) - (b >> 32);
+          groups.merge(name, user + (system << 32), Long::sum);
+        });
+    double msPerTick = 10; // USER_HZ is 100 on Linux
+    System.out.println(
+        "  JVM CPU per upload by thread group (ms, user + system, from /proc/self/task):");
+    java.util.function.ToLongFunction<Long> total = t -> (t & 0xffffffffL) + (t >> 32);
+    groups.entrySet().stream()
+        .filter(e -> total.applyAsLong(e.getValue()) > 0)
+        .sorted(
+            java.util.Comparator.comparingLong(
+                (java.util.Map.Entry<String, Long> e) -> -total.applyAsLong(e.getValue())))
+        .limit(10)
+        .forEach(
+            e ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "    %-24s %6.2f = %5.2f + %5.2f%n",
+                    e.getKey(),
+                    total.applyAsLong(e.getValue()) * msPerTick / uploads,
+                    (e.getValue() & 0xffffffffL) * msPerTick / uploads,
+                    (e.getValue() >> 32) * msPerTick / uploads));
   }
 
   private static String loadAverage() {

@@ -125,6 +125,22 @@ public class CatalogRepository {
         .list();
   }
 
+  /**
+   * The id of an existing image: one statement instead of the four of {@link #ensureApp} and {@link
+   * #ensureImage} for every upload but the first of an image (apps and images are never deleted).
+   */
+  public Optional<Long> findImageId(String app, String manifestDigest) {
+    return jdbc.sql(
+            """
+            SELECT i.id FROM images i JOIN apps a ON a.id = i.app_id
+             WHERE a.name = :app AND i.manifest_digest = :digest
+            """)
+        .param("app", app)
+        .param("digest", manifestDigest)
+        .query(Long.class)
+        .optional();
+  }
+
   public Optional<ImageRef> findImage(String app, String manifestDigest) {
     return jdbc.sql(
             """

@@ -96,21 +96,26 @@ public class TraceService {
     }
     ScannedTrace scanned = scan(file);
     TraceMetadata meta;
-    try {
-      meta = scanned.metadata(file);
-    } catch (InvalidInputException e) {
-      metrics.rejected(UploadMetrics.Rejection.INVALID);
-      throw e;
-    }
-    try {
-      caller.requireUploadFor(meta.app());
-    } catch (PermissionDeniedException e) {
-      metrics.rejected(UploadMetrics.Rejection.FORBIDDEN);
-      throw e;
-    }
     Instant uploadedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
     UUID id = UUID.randomUUID();
-    byte[] profile = profile(scanned, id, uploadedAt);
+    byte[] profile;
+    try {
+      try {
+        meta = scanned.metadata(file);
+      } catch (InvalidInputException e) {
+        metrics.rejected(UploadMetrics.Rejection.INVALID);
+        throw e;
+      }
+      try {
+        caller.requireUploadFor(meta.app());
+      } catch (PermissionDeniedException e) {
+        metrics.rejected(UploadMetrics.Rejection.FORBIDDEN);
+        throw e;
+      }
+      profile = profile(scanned, id, uploadedAt);
+    } finally {
+      scanned.release();
+    }
     UploadOutcome outcome = tx.execute(status -> store(id, meta, file, profile, uploadedAt));
     metrics.accepted(outcome.duplicate(), file.length, System.nanoTime() - started);
     log.info(
@@ -140,9 +145,15 @@ public class TraceService {
 
   private UploadOutcome store(
       UUID id, TraceMetadata meta, byte[] file, byte[] profile, Instant uploadedAt) {
-    long appId = catalogRepository.ensureApp(meta.app());
     long imageId =
-        catalogRepository.ensureImage(appId, meta.manifestDigest(), meta.imageReference());
+        catalogRepository
+            .findImageId(meta.app(), meta.manifestDigest())
+            .orElseGet(
+                () ->
+                    catalogRepository.ensureImage(
+                        catalogRepository.ensureApp(meta.app()),
+                        meta.manifestDigest(),
+                        meta.imageReference()));
     if (traces.insertIfAbsent(id, imageId, meta, file, profile, uploadedAt)) {
       events.publishEvent(ImageTracesChanged.added(imageId, new StoredProfile(id, profile)));
       return new UploadOutcome(id, meta.contentDigest(), false, meta.app(), meta.manifestDigest());

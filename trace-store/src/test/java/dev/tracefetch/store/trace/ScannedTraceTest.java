@@ -36,6 +36,33 @@ class ScannedTraceTest {
   }
 
   @Test
+  void scansThatReuseReleasedBuffersGiveTheSameResults() throws Exception {
+    Trace large = TestTraces.large("web", TestTraces.IMAGE_A, 3, 5_000);
+    Trace small = TestTraces.outlier("web", TestTraces.IMAGE_A, 2);
+    byte[] expectedLarge = TraceProfileCodec.encode(TraceProfile.of("id-1", large, 77));
+    byte[] expectedSmall = TraceProfileCodec.encode(TraceProfile.of("id-1", small, 77));
+    for (int round = 0; round < 3; round++) {
+      // Small after large: the reused arrays hold the large trace's entries beyond the small one's.
+      for (Trace trace : new Trace[] {large, small, small, large}) {
+        ScannedTrace scanned = ScannedTrace.scan(trace.toByteArray());
+        assertThat(scanned.metadata(TestTraces.file(trace)).eventCount())
+            .isEqualTo(trace.getEventsCount());
+        assertThat(scanned.profile("id-1", 77))
+            .isEqualTo(trace == large ? expectedLarge : expectedSmall);
+        scanned.release();
+        scanned.release(); // a second release must not hand the buffers out twice
+      }
+    }
+    // Two scans alive at once must not share buffers (as they would after a double release).
+    ScannedTrace first = ScannedTrace.scan(large.toByteArray());
+    ScannedTrace second = ScannedTrace.scan(small.toByteArray());
+    assertThat(second.profile("id-1", 77)).isEqualTo(expectedSmall);
+    assertThat(first.profile("id-1", 77)).isEqualTo(expectedLarge);
+    first.release();
+    second.release();
+  }
+
+  @Test
   void readsLikeTheGeneratedParserUnknownFieldsAndRepeatedMessagesIncluded() throws Exception {
     Trace trace = TestTraces.normal("web", TestTraces.IMAGE_A, 4);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -117,6 +144,35 @@ class ScannedTraceTest {
       }
     }
     assertThat(refusedByBoth).isGreaterThan(100);
+  }
+
+  @Test
+  void acceptsExactlyWhatTheGeneratedParserAcceptsForEveryTruncation() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    // Unknown fields of every wire type, and a group, around a real trace.
+    out.writeUInt64(99, Long.MIN_VALUE);
+    out.writeFixed64(98, 1);
+    out.writeFixed32(97, 2);
+    out.writeTag(96, 3);
+    out.writeString(1, "inside a group");
+    out.writeTag(96, 4);
+    TestTraces.normal("web", TestTraces.IMAGE_A, 6).writeTo(out);
+    out.writeInt32(95, -1);
+    out.flush();
+    byte[] whole = bytes.toByteArray();
+    int refusedByBoth = 0;
+    for (int length = 0; length <= whole.length; length++) {
+      byte[] prefix = Arrays.copyOf(whole, length);
+      boolean parserAccepts = accepts(() -> Trace.parseFrom(prefix));
+      assertThat(accepts(() -> ScannedTrace.scan(prefix)))
+          .as("prefix of %d bytes", length)
+          .isEqualTo(parserAccepts);
+      refusedByBoth += parserAccepts ? 0 : 1;
+    }
+    assertThat(refusedByBoth).isGreaterThan(whole.length / 2);
+    assertThat(ScannedTrace.scan(whole).metadata(TestTraces.file(Trace.parseFrom(whole))).app())
+        .isEqualTo("web");
   }
 
   @Test

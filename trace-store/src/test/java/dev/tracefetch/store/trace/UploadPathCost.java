@@ -32,6 +32,7 @@ public final class UploadPathCost {
         ScannedTrace scanned = ScannedTrace.scan(TraceFiles.readPayload(file, limits));
         scanned.metadata(file);
         scanned.profile("bench", 1);
+        scanned.release();
         long c1 = threads.getCurrentThreadCpuTime();
         Trace trace = TraceFiles.read(file, limits);
         ContentDigest.of(file);
