@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -264,7 +265,7 @@ final class ForwardedCommandServer implements AutoCloseable {
     if (named || !args.get(0).equals("mount")) {
       return args;
     }
-    List<String> withToken = new java.util.ArrayList<>(args);
+    List<String> withToken = new ArrayList<>(args);
     withToken.add("--token=" + request.token());
     return withToken;
   }

@@ -13,15 +13,18 @@ import dev.tracefetch.replayer.control.ReplayStatus;
 import dev.tracefetch.replayer.control.ReplayStatus.State;
 import dev.tracefetch.replayer.metrics.ReplayMetrics;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -412,7 +415,7 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
     }
 
     private void fetchOnce(RangeRequest r) {
-      Set<Digest> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      Set<Digest> delivered = ConcurrentHashMap.newKeySet();
       ChunkClaim claim = null;
       try {
         bandwidth.acquire(r.length());
@@ -482,16 +485,12 @@ public final class PrefetchEngine implements ReplayControl, AutoCloseable {
      * soon as the buffer holds its end. Called again from the first byte if the source retries.
      */
     private void deliverWhileArriving(
-        RangeRequest r,
-        java.io.InputStream in,
-        ChunkClaim claim,
-        String layerName,
-        Set<Digest> delivered)
+        RangeRequest r, InputStream in, ChunkClaim claim, String layerName, Set<Digest> delivered)
         throws IOException {
       byte[] data = new byte[r.length()];
       int filled = 0;
       List<PlannedChunk> byEnd = new ArrayList<>(r.chunks());
-      byEnd.sort(java.util.Comparator.comparingLong(PlannedChunk::end));
+      byEnd.sort(Comparator.comparingLong(PlannedChunk::end));
       for (PlannedChunk c : byEnd) {
         int end = (int) (c.end() - r.offset());
         if (filled < end) {
