@@ -101,6 +101,9 @@ public final class StoreLoadBenchmark {
       System.out.println("load average before ingest: " + loadAverage());
       java.util.Map<String, Long> threadCpuBefore = threadCpu();
       long faultsBefore = minorFaults();
+      boolean statements = resetStatementStats(db);
+      long[] machineBefore = machineTicks();
+      long postgresBefore = postgresTicks();
       long ingestCpu = os.getProcessCpuTime();
       long ingestStart = System.nanoTime();
       long[] uploadLatencies =
@@ -119,6 +122,8 @@ public final class StoreLoadBenchmark {
       double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
       double cpuPerUpload = (os.getProcessCpuTime() - ingestCpu) / 1e6 / uploadLatencies.length;
       java.util.Map<String, Long> threadCpuAfter = threadCpu();
+      long[] machineAfter = machineTicks();
+      long postgresAfter = postgresTicks();
       System.out.println("load average after ingest: " + loadAverage());
       report("upload", uploadLatencies, ingestSeconds);
       // CPU is the figure that survives a shared machine: wall-clock rates depend on the load.
@@ -127,6 +132,22 @@ public final class StoreLoadBenchmark {
           "  JVM CPU per upload (server incl. background ranking, plus the load client): %.1f ms%n",
           cpuPerUpload);
       printThreadCpu(threadCpuBefore, threadCpuAfter, uploadLatencies.length);
+      // Where the rest of the machine went: PostgreSQL's processes, and how idle the cores were
+      // (idle left over means the clients, not the CPU, set the rate).
+      System.out.printf(
+          Locale.ROOT,
+          "  PostgreSQL CPU per upload (all postgres processes): %.1f ms%n",
+          (postgresAfter - postgresBefore) * 10.0 / uploadLatencies.length);
+      long busy = machineAfter[0] - machineBefore[0];
+      long idle = machineAfter[1] - machineBefore[1];
+      System.out.printf(
+          Locale.ROOT,
+          "  machine: %.1f ms CPU per upload, cores %.0f%% busy during ingest%n",
+          busy * 10.0 / uploadLatencies.length,
+          100.0 * busy / Math.max(1, busy + idle));
+      if (statements) {
+        printStatementStats(db, uploadLatencies.length);
+      }
       System.out.printf(
           Locale.ROOT,
           "  minor page faults per upload (fresh memory the JVM touches): %.0f%n",
@@ -265,6 +286,97 @@ public final class StoreLoadBenchmark {
       }
     } catch (java.io.IOException e) {
       return ticks;
+    }
+    return ticks;
+  }
+
+  /**
+   * Resets pg_stat_statements when the server preloads it (bench/trace-store/run asks for that), so
+   * the ingest's statements can be listed by the time PostgreSQL spent on them.
+   */
+  private static boolean resetStatementStats(TestPostgres.Database db) {
+    try (var c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+        var s = c.createStatement()) {
+      s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      s.execute("SELECT pg_stat_statements_reset()");
+      return true;
+    } catch (java.sql.SQLException e) {
+      System.out.println("  (no pg_stat_statements: " + e.getMessage().lines().findFirst().orElse("") + ")");
+      return false;
+    }
+  }
+
+  private static void printStatementStats(TestPostgres.Database db, int uploads) {
+    try (var c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+        var s = c.createStatement();
+        var r =
+            s.executeQuery(
+                """
+                SELECT calls, total_exec_time, wal_bytes, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)
+                  FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8
+                """)) {
+      try (var sizes =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT avg(octet_length(file_bytes)), avg(octet_length(profile)) FROM traces")) {
+        sizes.next();
+        System.out.printf(
+            Locale.ROOT,
+            "  stored per trace: file %.0f KiB, profile %.0f KiB%n",
+            sizes.getDouble(1) / 1024,
+            sizes.getDouble(2) / 1024);
+      }
+      System.out.println("  PostgreSQL time per upload by statement (ms, calls per upload, WAL KiB per upload):");
+      while (r.next()) {
+        System.out.printf(
+            Locale.ROOT,
+            "    %6.2f ms %6.2f calls %7.1f KiB  %s%n",
+            r.getDouble(2) / uploads,
+            r.getDouble(1) / uploads,
+            r.getDouble(3) / 1024 / uploads,
+            r.getString(4));
+      }
+    } catch (java.sql.SQLException e) {
+      System.out.println("  (pg_stat_statements unreadable: " + e.getMessage() + ")");
+    }
+  }
+
+  /** Busy and idle (incl. iowait) ticks of the whole machine so far, from {@code /proc/stat}. */
+  private static long[] machineTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+      long all = 0;
+      for (int i = 1; i <= 8 && i < f.length; i++) {
+        all += Long.parseLong(f[i]);
+      }
+      return new long[] {all - idle, idle};
+    } catch (java.io.IOException | RuntimeException e) {
+      return new long[2];
+    }
+  }
+
+  /** User + system ticks of the live processes named {@code postgres}, or 0 if unknown. */
+  private static long postgresTicks() {
+    long ticks = 0;
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : (Iterable<Path>) procs::iterator) {
+        if (!proc.getFileName().toString().chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String stat = Files.readString(proc.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.startsWith("postgres")) {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // the process ended meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      return 0;
     }
     return ticks;
   }

@@ -180,6 +180,24 @@ public final class ProfileExtractor {
   public byte[] encode(
       String app, String manifestDigest, List<String> layerDigests, TraceFacts facts)
       throws InvalidTraceException {
+    return encode(app, manifestDigest, layerDigests, facts, null).profile();
+  }
+
+  /**
+   * As {@link #encode(String, String, List, TraceFacts)}, but leaves out of the profile every
+   * {@code sha256} chunk digest that {@code image} already holds, and every one it lacks, which are
+   * returned instead to be added to the image's table once the profile is stored. A digest that
+   * contradicts the table's stays in the profile, so that ranking can still see the contradiction.
+   *
+   * @param image the image's digest table, or null to keep every digest in the profile
+   */
+  public ExtractedProfile encode(
+      String app,
+      String manifestDigest,
+      List<String> layerDigests,
+      TraceFacts facts,
+      ChunkDigestTable image)
+      throws InvalidTraceException {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(manifestDigest, "manifestDigest");
     Objects.requireNonNull(facts, "facts");
@@ -239,20 +257,82 @@ public final class ProfileExtractor {
       digestLens[i] = r < 0 ? 0 : digestLengths[r];
       raws[i] = r < 0 ? -1 : rawIndexes[r];
     }
-    return TraceProfileCodec.encodeRaw(
-        traceId,
-        app,
-        manifestDigest,
-        layerDigests,
-        facts,
-        distinct,
-        firstAccess,
-        chunkLengths,
-        buffer,
-        offsets,
-        digestLens,
-        rawDigests,
-        raws);
+    byte[] raw = rawDigests;
+    long[] newKeys = new long[0];
+    byte[] newDigests = new byte[0];
+    if (image != null) {
+      raw = decodeRemainingSha256(offsets, digestLens, raws, n);
+      int[] rawOffsets = new int[n];
+      for (int i = 0; i < n; i++) {
+        rawOffsets[i] = raws[i] < 0 ? -1 : 32 * raws[i];
+      }
+      byte[] status = new byte[n];
+      image.classify(distinct, raw, rawOffsets, n, status);
+      int fresh = 0;
+      for (int i = 0; i < n; i++) {
+        if (raws[i] >= 0 && status[i] == ChunkDigestTable.UNKNOWN) {
+          fresh++;
+        }
+      }
+      newKeys = new long[fresh];
+      newDigests = new byte[32 * fresh];
+      int f = 0;
+      for (int i = 0; i < n; i++) {
+        if (raws[i] < 0 || status[i] == ChunkDigestTable.DIFFERENT) {
+          continue; // no digest, one kept verbatim, or a contradiction: stays in the profile
+        }
+        if (status[i] == ChunkDigestTable.UNKNOWN) {
+          newKeys[f] = distinct[i];
+          System.arraycopy(raw, 32 * raws[i], newDigests, 32 * f, 32);
+          f++;
+        }
+        offsets[i] = -1;
+        raws[i] = -1;
+      }
+    }
+    byte[] profile =
+        TraceProfileCodec.encodeRaw(
+            traceId,
+            app,
+            manifestDigest,
+            layerDigests,
+            facts,
+            distinct,
+            firstAccess,
+            chunkLengths,
+            buffer,
+            offsets,
+            digestLens,
+            raw,
+            raws);
+    return new ExtractedProfile(profile, newKeys, newDigests);
+  }
+
+  /**
+   * The raw digests with every {@code sha256:<hex>} digest the caller did not decode appended and
+   * {@code raws} pointing at it; the caller's array itself when it decoded them all (the usual
+   * case).
+   */
+  private byte[] decodeRemainingSha256(int[] offsets, int[] lengths, int[] raws, int n) {
+    int missing = 0;
+    for (int i = 0; i < n; i++) {
+      if (raws[i] < 0 && offsets[i] >= 0) {
+        missing++;
+      }
+    }
+    if (missing == 0) {
+      return rawDigests;
+    }
+    int next = rawDigests.length / 32;
+    byte[] raw = Arrays.copyOf(rawDigests, 32 * (next + missing));
+    for (int i = 0; i < n; i++) {
+      if (raws[i] < 0
+          && offsets[i] >= 0
+          && TraceProfileCodec.sha256Raw(buffer, offsets[i], lengths[i], raw, 32 * next)) {
+        raws[i] = next++;
+      }
+    }
+    return raw;
   }
 
   private boolean sameDigest(int a, int b) {

@@ -13,7 +13,9 @@ import java.util.List;
  * app, manifest digest, layer digests, facts, chunk count, chunk keys as deltas (sorted keys make
  * small deltas), first-access times, compressed lengths, and chunk digests ({@code sha256:} digests
  * as 32 raw bytes). A 20,000-chunk profile takes about 40 bytes per chunk with digests, 6 without.
- * Decoding validates everything again and never allocates more than the input can describe.
+ * A store that keeps an image's digests in a {@link ChunkDigestTable} writes tag 0 (no digest here)
+ * for every chunk whose digest the table holds, and decodes with the table. Decoding validates
+ * everything again and never allocates more than the input can describe.
  */
 public final class TraceProfileCodec {
   private static final byte[] MAGIC = {'T', 'F', 'P', 'R'};
@@ -204,6 +206,19 @@ public final class TraceProfileCodec {
    */
   public static TraceProfile decode(byte[] bytes, ChunkCatalog known)
       throws ProfileFormatException {
+    return decode(bytes, known, null);
+  }
+
+  /**
+   * As {@link #decode(byte[], ChunkCatalog)}, for a profile written against the image's digest
+   * table ({@link ProfileExtractor#encode(String, String, List, TraceFacts, ChunkDigestTable)}): a
+   * chunk whose digest the profile leaves out gets the one {@code known} or else {@code image}
+   * holds.
+   *
+   * @param image the image's digest table, or null when the profile carries its own digests
+   */
+  public static TraceProfile decode(byte[] bytes, ChunkCatalog known, ChunkDigestTable image)
+      throws ProfileFormatException {
     Reader r = new Reader(bytes);
     for (byte b : MAGIC) {
       if (r.u8() != (b & 0xff)) {
@@ -256,7 +271,8 @@ public final class TraceProfileCodec {
             c < knownKeys.length && knownKeys[c] == keys[i] ? known.digestOfId(knownIds[c]) : null;
         int tag = r.u8();
         switch (tag) {
-          case 0 -> digests[i] = null;
+          case 0 ->
+              digests[i] = image == null ? null : reuse != null ? reuse : image.digest(keys[i]);
           case 1 -> digests[i] = reuse != null ? r.skipThen(32, reuse) : sha256String(r.bytes(32));
           case 2 -> digests[i] = reuse != null ? r.skipString(reuse) : r.string();
           default -> throw new ProfileFormatException("unknown chunk digest tag " + tag);
@@ -380,7 +396,7 @@ public final class TraceProfileCodec {
 
   private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-  private static String sha256String(byte[] raw) {
+  static String sha256String(byte[] raw) {
     byte[] text = new byte[SHA256.length() + 64];
     for (int i = 0; i < SHA256.length(); i++) {
       text[i] = (byte) SHA256.charAt(i);

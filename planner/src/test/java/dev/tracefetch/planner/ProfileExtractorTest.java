@@ -30,6 +30,12 @@ class ProfileExtractorTest {
    */
   private static byte[] extract(String id, Trace trace, long received, boolean decodeRaw)
       throws Exception {
+    return extract(id, trace, received, decodeRaw, null).profile();
+  }
+
+  private static ExtractedProfile extract(
+      String id, Trace trace, long received, boolean decodeRaw, ChunkDigestTable image)
+      throws Exception {
     ByteArrayOutputStream digests = new ByteArrayOutputStream();
     List<int[]> slices = new ArrayList<>();
     for (AccessEvent event : trace.getEventsList()) {
@@ -73,7 +79,8 @@ class ProfileExtractorTest {
         trace.getApp(),
         trace.getManifestDigest(),
         layers,
-        TraceProfile.facts(id, trace.getContext(), trace.getEventsCount(), received));
+        TraceProfile.facts(id, trace.getContext(), trace.getEventsCount(), received),
+        image);
   }
 
   private static Trace.Builder base() {
@@ -133,6 +140,54 @@ class ProfileExtractorTest {
     TraceProfile decoded = TraceProfileCodec.decode(extracted);
     assertThat(decoded).isEqualTo(TraceProfile.of("t1", t, 123));
     assertThat(decoded.chunkCount()).isGreaterThan(500);
+  }
+
+  @Test
+  void digestsTheImageTableHoldsOrLacksLeaveTheProfileAndComeBackOnDecode() throws Exception {
+    Random random = new Random(11);
+    Trace.Builder trace = base();
+    trace.addEvents(event(1, ref(0, 3 * 4096L, 4096, digestOf(3 * 4096L))));
+    trace.addEvents(event(2, ref(0, 8 * 4096L, 4096, digestOf(8 * 4096L))));
+    for (int e = 1; e < 2_000; e++) {
+      long offset = random.nextInt(400) * 4096L;
+      trace.addEvents(event(e * 10L, ref(0, offset, 4096, digestOf(offset))));
+    }
+    Trace t = trace.build();
+    TraceProfile full = TraceProfile.of("t1", t, 5);
+    long sha256Chunks =
+        java.util.stream.IntStream.range(0, full.chunkCount())
+            .filter(i -> full.chunkDigest(i).matches("sha256:[0-9a-f]{64}"))
+            .count();
+    // The table knows the chunk at offset 3 * 4096 with the trace's digest, and the chunk at
+    // 8 * 4096 with another one.
+    long agreed = ChunkKeys.of(0, 3 * 4096L);
+    long contradicted = ChunkKeys.of(0, 8 * 4096L);
+    byte[] raw = new byte[64];
+    ProfileExtractor.decodeSha256(
+        digestOf(3 * 4096L).getBytes(StandardCharsets.US_ASCII), 0, 71, raw, 0);
+    raw[32] = 42;
+
+    for (boolean decodeRaw : new boolean[] {false, true}) {
+      ChunkDigestTable image = new ChunkDigestTable();
+      image.addAll(new long[] {agreed, contradicted}, raw, 2);
+
+      ExtractedProfile split = extract("t1", t, 5, decodeRaw, image);
+
+      assertThat(split.newKeys()).as("digests the table lacks").hasSize((int) sha256Chunks - 2);
+      assertThat(split.newKeys()).doesNotContain(agreed, contradicted);
+      assertThat(split.profile().length)
+          .as("profile without the digests")
+          .isEqualTo(TraceProfileCodec.encode(full).length - 32 * (int) (sha256Chunks - 1));
+      TraceProfile withoutTable = TraceProfileCodec.decode(split.profile());
+      assertThat(withoutTable.chunkDigest(withoutTable.indexOf(agreed))).isEmpty();
+      assertThat(withoutTable.chunkDigest(withoutTable.indexOf(contradicted)))
+          .as("the trace's own digest stays where it contradicts the table")
+          .isEqualTo(digestOf(8 * 4096L));
+
+      image.addAll(split.newKeys(), split.newDigests(), split.newKeys().length);
+      assertThat(TraceProfileCodec.decode(split.profile(), ChunkCatalog.EMPTY, image))
+          .isEqualTo(full);
+    }
   }
 
   @Test

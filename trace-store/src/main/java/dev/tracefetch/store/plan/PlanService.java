@@ -3,6 +3,7 @@ package dev.tracefetch.store.plan;
 import dev.tracefetch.api.files.ReadLimits;
 import dev.tracefetch.api.files.ReplayFiles;
 import dev.tracefetch.api.v1.ReplayPlan;
+import dev.tracefetch.planner.ChunkDigestTable;
 import dev.tracefetch.planner.ImagePlanner;
 import dev.tracefetch.planner.InconsistentTraceException;
 import dev.tracefetch.planner.PlanHeader;
@@ -15,6 +16,7 @@ import dev.tracefetch.planner.TraceProfileCodec;
 import dev.tracefetch.store.catalog.Catalog;
 import dev.tracefetch.store.catalog.CatalogRepository;
 import dev.tracefetch.store.catalog.ImageRef;
+import dev.tracefetch.store.digest.ImageDigestTables;
 import dev.tracefetch.store.error.NotFoundException;
 import dev.tracefetch.store.trace.StoredProfile;
 import dev.tracefetch.store.trace.TraceMetadata;
@@ -51,6 +53,7 @@ public class PlanService {
   private final Catalog catalog;
   private final CatalogRepository catalogRepository;
   private final TraceRepository traces;
+  private final ImageDigestTables digestTables;
   private final PlanRepository plans;
   private final PlanCache cache;
   private final ImageStates states;
@@ -66,6 +69,7 @@ public class PlanService {
       Catalog catalog,
       CatalogRepository catalogRepository,
       TraceRepository traces,
+      ImageDigestTables digestTables,
       PlanRepository plans,
       PlanCache cache,
       ImageStates states,
@@ -78,6 +82,7 @@ public class PlanService {
     this.catalog = catalog;
     this.catalogRepository = catalogRepository;
     this.traces = traces;
+    this.digestTables = digestTables;
     this.plans = plans;
     this.cache = cache;
     this.states = states;
@@ -167,6 +172,7 @@ public class PlanService {
     Optional<ImageRef> found = catalogRepository.findImage(imageId);
     if (found.isEmpty()) {
       states.evict(imageId);
+      digestTables.evict(imageId);
       return;
     }
     ImageRef image = found.get();
@@ -231,6 +237,8 @@ public class PlanService {
     for (UUID id : traces.ids(imageId)) {
       current.add(id.toString());
     }
+    // Read after the trace ids: a trace's digests commit with it, so every trace seen has them.
+    ChunkDigestTable digests = digestTables.refreshed(imageId);
     RankingState ranked = previous.ranked();
     for (TraceProfile held : ranked.profiles()) {
       if (!current.contains(held.traceId())) {
@@ -257,7 +265,7 @@ public class PlanService {
     for (StoredProfile stored : added) {
       String id = stored.id().toString();
       try {
-        ranked = ranked.plus(TraceProfileCodec.decode(stored.bytes(), ranked.catalog()));
+        ranked = ranked.plus(TraceProfileCodec.decode(stored.bytes(), ranked.catalog(), digests));
       } catch (InconsistentTraceException e) {
         log.info("trace left out of ranking id={} reason={}", id, e.getMessage());
         leftOut.put(id, "left out of ranking: " + e.getMessage());

@@ -8,8 +8,11 @@ import dev.tracefetch.api.v1.FileEntry;
 import dev.tracefetch.api.v1.LayerDescriptor;
 import dev.tracefetch.api.v1.RecordingContext;
 import dev.tracefetch.api.v1.Trace;
+import dev.tracefetch.planner.ChunkDigestTable;
+import dev.tracefetch.planner.ExtractedProfile;
 import dev.tracefetch.planner.InvalidTraceException;
 import dev.tracefetch.planner.ProfileExtractor;
+import dev.tracefetch.planner.TraceFacts;
 import dev.tracefetch.planner.TraceProfile;
 import dev.tracefetch.store.error.InvalidInputException;
 import java.nio.charset.StandardCharsets;
@@ -418,6 +421,16 @@ final class ScannedTrace {
    * @throws InvalidInputException when chunk references contradict each other
    */
   byte[] profile(String traceId, long receivedUnixMicros) {
+    return profile(traceId, receivedUnixMicros, null).profile();
+  }
+
+  /**
+   * The profile, leaving out the chunk digests {@code image} has and returning those it lacks (see
+   * {@link ProfileExtractor#encode(String, String, List, TraceFacts, ChunkDigestTable)}).
+   *
+   * @param image the image's digest table, or null to keep every digest in the profile
+   */
+  ExtractedProfile profile(String traceId, long receivedUnixMicros, ChunkDigestTable image) {
     ScanBuffers b = buffers;
     try {
       ProfileExtractor extractor =
@@ -438,7 +451,8 @@ final class ScannedTrace {
           app,
           manifestDigest,
           layerDigests,
-          TraceProfile.facts(traceId, context.build(), eventCount, receivedUnixMicros));
+          TraceProfile.facts(traceId, context.build(), eventCount, receivedUnixMicros),
+          image);
     } catch (InvalidTraceException e) {
       throw new InvalidInputException("Invalid trace", e.getMessage(), e);
     }

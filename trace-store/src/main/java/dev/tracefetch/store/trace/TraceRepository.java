@@ -1,6 +1,6 @@
 package dev.tracefetch.store.trace;
 
-import java.io.ByteArrayInputStream;
+import dev.tracefetch.store.db.ByteaParameter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.SqlTypeValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -69,8 +68,8 @@ public class TraceRepository {
             .param("id", id)
             .param("imageId", imageId)
             .param("contentDigest", meta.contentDigest())
-            .param("fileBytes", bytea(fileBytes))
-            .param("profile", bytea(profile))
+            .param("fileBytes", ByteaParameter.of(fileBytes))
+            .param("profile", ByteaParameter.of(profile))
             .param("fileSize", meta.fileSize())
             .param("eventCount", meta.eventCount())
             .param("fileCount", meta.fileCount())
@@ -84,15 +83,6 @@ public class TraceRepository {
             .param("mode", meta.recordingMode())
             .update()
         == 1;
-  }
-
-  /**
-   * A {@code bytea} parameter handed to the driver as a stream over the array: {@code setBytes}
-   * would copy every 2 MB upload and its profile once more before sending them.
-   */
-  private static SqlTypeValue bytea(byte[] bytes) {
-    return (ps, index, sqlType, typeName) ->
-        ps.setBinaryStream(index, new ByteArrayInputStream(bytes), bytes.length);
   }
 
   public Optional<UUID> findIdByContentDigest(String contentDigest) {

@@ -4,11 +4,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tracefetch.api.files.FileFormatException;
 import dev.tracefetch.api.files.ReadLimits;
 import dev.tracefetch.api.files.TraceFiles;
+import dev.tracefetch.planner.ChunkDigestTable;
+import dev.tracefetch.planner.ExtractedProfile;
 import dev.tracefetch.store.auth.Caller;
 import dev.tracefetch.store.auth.Scope;
 import dev.tracefetch.store.catalog.Catalog;
 import dev.tracefetch.store.catalog.CatalogRepository;
 import dev.tracefetch.store.catalog.ImageRef;
+import dev.tracefetch.store.digest.ChunkDigestRepository;
+import dev.tracefetch.store.digest.ImageDigestTables;
 import dev.tracefetch.store.error.InvalidInputException;
 import dev.tracefetch.store.error.NotFoundException;
 import dev.tracefetch.store.error.PermissionDeniedException;
@@ -31,9 +35,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Accepts, finds and deletes traces; the one place both REST and gRPC go through.
  *
  * <p>An upload is parsed and validated before any database work, then stored in one transaction
- * (app row, image row, trace row): a failure leaves nothing behind, and a file that was uploaded
- * before is answered with the existing id. The trace's ranking profile is extracted here, once;
- * ranking and plan merging happen after commit, driven by {@link ImageTracesChanged}.
+ * (app row, image row, trace row, and the chunk digests the image did not have yet): a failure
+ * leaves nothing behind, and a file that was uploaded before is answered with the existing id. The
+ * trace's ranking profile is extracted here, once, without the chunk digests the image already has
+ * ({@link ImageDigestTables}); ranking and plan merging happen after commit, driven by {@link
+ * ImageTracesChanged}.
  */
 @Service
 public class TraceService {
@@ -41,6 +47,8 @@ public class TraceService {
 
   private final TraceRepository traces;
   private final CatalogRepository catalogRepository;
+  private final ChunkDigestRepository digests;
+  private final ImageDigestTables digestTables;
   private final Catalog catalog;
   private final UploadProperties limits;
   private final UploadMetrics metrics;
@@ -51,6 +59,8 @@ public class TraceService {
   public TraceService(
       TraceRepository traces,
       CatalogRepository catalogRepository,
+      ChunkDigestRepository digests,
+      ImageDigestTables digestTables,
       Catalog catalog,
       UploadProperties limits,
       UploadMetrics metrics,
@@ -59,6 +69,8 @@ public class TraceService {
       Clock clock) {
     this.traces = traces;
     this.catalogRepository = catalogRepository;
+    this.digests = digests;
+    this.digestTables = digestTables;
     this.catalog = catalog;
     this.limits = limits;
     this.metrics = metrics;
@@ -98,7 +110,7 @@ public class TraceService {
     TraceMetadata meta;
     Instant uploadedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
     UUID id = UUID.randomUUID();
-    byte[] profile;
+    ExtractedProfile profile;
     try {
       try {
         meta = scanned.metadata(file);
@@ -112,11 +124,22 @@ public class TraceService {
         metrics.rejected(UploadMetrics.Rejection.FORBIDDEN);
         throw e;
       }
-      profile = profile(scanned, id, uploadedAt);
+      // Digests the image already has stay out of the profile; a new image keeps them all.
+      ChunkDigestTable image =
+          catalogRepository
+              .findImageId(meta.app(), meta.manifestDigest())
+              .map(digestTables::forUpload)
+              .orElseGet(ChunkDigestTable::new);
+      profile = profile(scanned, id, uploadedAt, image);
     } finally {
       scanned.release();
     }
-    UploadOutcome outcome = tx.execute(status -> store(id, meta, file, profile, uploadedAt));
+    Stored stored = tx.execute(status -> store(id, meta, file, profile, uploadedAt));
+    if (stored.digestRow() >= 0) {
+      digestTables.committed(
+          stored.imageId(), stored.digestRow(), profile.newKeys(), profile.newDigests());
+    }
+    UploadOutcome outcome = stored.outcome();
     metrics.accepted(outcome.duplicate(), file.length, System.nanoTime() - started);
     log.info(
         "trace {} id={} app={} image={} bytes={} events={} caller={}",
@@ -134,17 +157,22 @@ public class TraceService {
    * The ranking profile of the trace, extracted once here so that re-ranking never decodes trace
    * files; a trace whose chunk references contradict each other is refused.
    */
-  private byte[] profile(ScannedTrace scanned, UUID id, Instant uploadedAt) {
+  private ExtractedProfile profile(
+      ScannedTrace scanned, UUID id, Instant uploadedAt, ChunkDigestTable image) {
     try {
-      return scanned.profile(id.toString(), ChronoUnit.MICROS.between(Instant.EPOCH, uploadedAt));
+      return scanned.profile(
+          id.toString(), ChronoUnit.MICROS.between(Instant.EPOCH, uploadedAt), image);
     } catch (InvalidInputException e) {
       metrics.rejected(UploadMetrics.Rejection.INVALID);
       throw e;
     }
   }
 
-  private UploadOutcome store(
-      UUID id, TraceMetadata meta, byte[] file, byte[] profile, Instant uploadedAt) {
+  /** What one upload transaction did; {@code digestRow} is -1 when it stored no digests. */
+  private record Stored(UploadOutcome outcome, long imageId, long digestRow) {}
+
+  private Stored store(
+      UUID id, TraceMetadata meta, byte[] file, ExtractedProfile profile, Instant uploadedAt) {
     long imageId =
         catalogRepository
             .findImageId(meta.app(), meta.manifestDigest())
@@ -154,9 +182,17 @@ public class TraceService {
                         catalogRepository.ensureApp(meta.app()),
                         meta.manifestDigest(),
                         meta.imageReference()));
-    if (traces.insertIfAbsent(id, imageId, meta, file, profile, uploadedAt)) {
-      events.publishEvent(ImageTracesChanged.added(imageId, new StoredProfile(id, profile)));
-      return new UploadOutcome(id, meta.contentDigest(), false, meta.app(), meta.manifestDigest());
+    if (traces.insertIfAbsent(id, imageId, meta, file, profile.profile(), uploadedAt)) {
+      long digestRow =
+          profile.newKeys().length == 0
+              ? -1
+              : digests.insert(imageId, profile.newKeys(), profile.newDigests());
+      events.publishEvent(
+          ImageTracesChanged.added(imageId, new StoredProfile(id, profile.profile())));
+      return new Stored(
+          new UploadOutcome(id, meta.contentDigest(), false, meta.app(), meta.manifestDigest()),
+          imageId,
+          digestRow);
     }
     UUID existing =
         traces
@@ -167,8 +203,10 @@ public class TraceService {
                         "trace with content digest "
                             + meta.contentDigest()
                             + " conflicted on insert but cannot be found"));
-    return new UploadOutcome(
-        existing, meta.contentDigest(), true, meta.app(), meta.manifestDigest());
+    return new Stored(
+        new UploadOutcome(existing, meta.contentDigest(), true, meta.app(), meta.manifestDigest()),
+        imageId,
+        -1);
   }
 
   /** Reads the envelope and scans the payload; no message tree is built. */
