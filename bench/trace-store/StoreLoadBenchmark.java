@@ -68,12 +68,21 @@ public final class StoreLoadBenchmark {
 
     // CPU of one upload before any database work: the store's scan path vs the message path it
     // replaced (thread CPU time of this thread, so it holds on a loaded machine).
-    double[] pathCost = UploadPathCost.perUploadMillis(files.subList(0, Math.min(100, uploads)));
+    double[] phases = new double[4];
+    double[] pathCost =
+        UploadPathCost.perUploadMillis(files.subList(0, Math.min(100, uploads)), phases);
     System.out.printf(
         Locale.ROOT,
         "per-upload CPU before the database: scan path %.1f ms, message path (before) %.1f ms%n",
         pathCost[0],
         pathCost[1]);
+    System.out.printf(
+        Locale.ROOT,
+        "  scan path: envelope %.2f ms, scan %.2f ms, metadata %.2f ms, profile %.2f ms%n",
+        phases[0],
+        phases[1],
+        phases[2],
+        phases[3]);
     metric("trace_store_upload_parse_cpu", pathCost[0], "ms", "scan + validate + profile, one trace");
     metric(
         "trace_store_upload_parse_cpu_message_path",
@@ -95,6 +104,18 @@ public final class StoreLoadBenchmark {
       }
 
       AtomicInteger next = new AtomicInteger();
+      int port =
+          ((org.springframework.boot.web.context.WebServerApplicationContext) store)
+              .getWebServer()
+              .getPort();
+      List<LeanHttp> connections = java.util.Collections.synchronizedList(new ArrayList<>());
+      ThreadLocal<LeanHttp> lean =
+          ThreadLocal.withInitial(
+              () -> {
+                LeanHttp c = new LeanHttp(port, ADMIN);
+                connections.add(c);
+                return c;
+              });
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean)
               java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -113,13 +134,16 @@ public final class StoreLoadBenchmark {
               return -1;
             }
             long t0 = System.nanoTime();
-            Http.Response r = http.upload(files.get(i), ADMIN);
+            LeanHttp.Response r = lean.get().post("/api/v1/traces", files.get(i));
             if (r.status() != 201) {
               throw new IllegalStateException("upload " + i + ": " + r.status() + " " + r.text());
             }
             return System.nanoTime() - t0;
           });
       double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
+      for (LeanHttp c : connections) {
+        c.close();
+      }
       double cpuPerUpload = (os.getProcessCpuTime() - ingestCpu) / 1e6 / uploadLatencies.length;
       java.util.Map<String, Long> threadCpuAfter = threadCpu();
       long[] machineAfter = machineTicks();
@@ -129,7 +153,8 @@ public final class StoreLoadBenchmark {
       // CPU is the figure that survives a shared machine: wall-clock rates depend on the load.
       System.out.printf(
           Locale.ROOT,
-          "  JVM CPU per upload (server incl. background ranking, plus the load client): %.1f ms%n",
+          "  JVM CPU per upload (server incl. background ranking, plus the plain-socket load"
+              + " client): %.1f ms%n",
           cpuPerUpload);
       printThreadCpu(threadCpuBefore, threadCpuAfter, uploadLatencies.length);
       // Where the rest of the machine went: PostgreSQL's processes, and how idle the cores were
@@ -451,6 +476,106 @@ public final class StoreLoadBenchmark {
   interface Step {
     /** One request's latency in nanoseconds, or -1 when there is nothing left to do. */
     long run() throws Exception;
+  }
+
+  /**
+   * The upload client: HTTP/1.1 with keep-alive on a plain socket, one connection per client
+   * thread. Client and server share the two cores, and the JDK HttpClient spent about 1.5 ms of CPU
+   * per upload (a tenth of the machine's share per upload), which the server would otherwise be
+   * charged for; this client spends a few hundredths of that, as ApacheBench does for plan fetches.
+   */
+  static final class LeanHttp implements AutoCloseable {
+    record Response(int status, byte[] body) {
+      String text() {
+        return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+
+    private final String token;
+    private final int port;
+    private java.net.Socket socket;
+    private java.io.BufferedInputStream in;
+    private java.io.OutputStream out;
+
+    LeanHttp(int port, String token) {
+      this.port = port;
+      this.token = token;
+    }
+
+    /** Connects when there is no open connection (Tomcat closes one after 100 requests). */
+    private void connect() throws java.io.IOException {
+      if (socket == null) {
+        socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+        socket.setTcpNoDelay(true);
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        out = socket.getOutputStream();
+      }
+    }
+
+    Response post(String path, byte[] body) throws java.io.IOException {
+      connect();
+      String head =
+          "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+              + "\r\nAuthorization: Bearer " + token
+              + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.length
+              + "\r\n\r\n";
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String status = line();
+      int code = Integer.parseInt(status.split(" ")[1]);
+      long length = -1;
+      boolean chunked = false;
+      boolean closing = false;
+      for (String h; !(h = line()).isEmpty(); ) {
+        String lower = h.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Long.parseLong(h.substring(15).trim());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
+        }
+        closing |= lower.startsWith("connection:") && lower.contains("close");
+      }
+      java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+      if (chunked) {
+        for (int n; (n = Integer.parseInt(line().split(";")[0].trim(), 16)) > 0; ) {
+          content.write(in.readNBytes(n));
+          line();
+        }
+        while (!line().isEmpty()) {
+          // trailers
+        }
+      } else if (length >= 0) {
+        content.write(in.readNBytes((int) length));
+      } else {
+        throw new java.io.IOException("response without length: " + status);
+      }
+      if (closing) {
+        close();
+      }
+      return new Response(code, content.toByteArray());
+    }
+
+    private String line() throws java.io.IOException {
+      StringBuilder b = new StringBuilder();
+      for (int c; (c = in.read()) != '\n'; ) {
+        if (c < 0) {
+          throw new java.io.EOFException("connection closed");
+        }
+        if (c != '\r') {
+          b.append((char) c);
+        }
+      }
+      return b.toString();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      if (socket != null) {
+        socket.close();
+        socket = null;
+      }
+    }
   }
 
   private static long[] run(int clients, Step step) throws Exception {

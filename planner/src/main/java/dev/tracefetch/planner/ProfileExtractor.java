@@ -340,8 +340,7 @@ public final class ProfileExtractor {
     int rawB = rawIndexes[b];
     if (rawA >= 0 && rawB >= 0) {
       // Both lower-case sha256:<hex>: equal text exactly when the decoded bytes are equal.
-      return Arrays.equals(
-          rawDigests, 32 * rawA, 32 * rawA + 32, rawDigests, 32 * rawB, 32 * rawB + 32);
+      return ChunkDigestTable.sameDigest(rawDigests, 32 * rawA, rawDigests, 32 * rawB);
     }
     return Arrays.equals(
         buffer,

@@ -353,7 +353,7 @@ public final class TraceProfile {
       positions[r] = tableSlots[h];
     }
     long[] sorted = Arrays.copyOf(distinct, n);
-    Arrays.sort(sorted);
+    LongSort.sort(sorted);
     int[] slotToPosition = new int[n];
     for (int p = 0; p < n; p++) {
       long value = sorted[p];

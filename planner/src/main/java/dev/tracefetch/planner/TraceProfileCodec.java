@@ -245,40 +245,10 @@ public final class TraceProfileCodec {
     long recorded = r.varint();
     long events = r.varint();
     int m = r.count(3);
-    long[] keys = new long[m];
-    int[] times = new int[m];
-    int[] lengths = new int[m];
-    long key = 0;
-    for (int i = 0; i < m; i++) {
-      key += r.varint();
-      keys[i] = key;
-    }
-    for (int i = 0; i < m; i++) {
-      times[i] = r.int31("first-access time");
-    }
-    for (int i = 0; i < m; i++) {
-      lengths[i] = r.int31("compressed length");
-    }
-    String[] digests = null;
-    if (r.u8() == 1) {
-      digests = new String[m];
-      long[] knownKeys = known.sortedKeysArray();
-      int[] knownIds = known.idAtArray();
-      int c = 0;
-      for (int i = 0; i < m; i++) {
-        c = ChunkKeys.gallop(knownKeys, c, knownKeys.length, keys[i]);
-        String reuse =
-            c < knownKeys.length && knownKeys[c] == keys[i] ? known.digestOfId(knownIds[c]) : null;
-        int tag = r.u8();
-        switch (tag) {
-          case 0 ->
-              digests[i] = image == null ? null : reuse != null ? reuse : image.digest(keys[i]);
-          case 1 -> digests[i] = reuse != null ? r.skipThen(32, reuse) : sha256String(r.bytes(32));
-          case 2 -> digests[i] = reuse != null ? r.skipString(reuse) : r.string();
-          default -> throw new ProfileFormatException("unknown chunk digest tag " + tag);
-        }
-      }
-    }
+    long[] keys = readKeys(r, m);
+    int[] times = readInts(r, m, "first-access time");
+    int[] lengths = readInts(r, m, "compressed length");
+    String[] digests = r.u8() == 1 ? readDigests(r, keys, known, image) : null;
     if (r.remaining() != 0) {
       throw new ProfileFormatException(r.remaining() + " trailing bytes after the trace profile");
     }
@@ -291,6 +261,55 @@ public final class TraceProfileCodec {
     } catch (InvalidTraceException | IllegalArgumentException e) {
       throw new ProfileFormatException("invalid trace profile: " + e.getMessage(), e);
     }
+  }
+
+  // The loops of decode live in small methods of their own: as one large method, decode took the
+  // JIT compiler most of a second per C2 compilation, and it was compiled again and again.
+
+  private static long[] readKeys(Reader r, int m) throws ProfileFormatException {
+    long[] keys = new long[m];
+    long key = 0;
+    for (int i = 0; i < m; i++) {
+      key += r.varint();
+      keys[i] = key;
+    }
+    return keys;
+  }
+
+  private static int[] readInts(Reader r, int m, String what) throws ProfileFormatException {
+    int[] values = new int[m];
+    for (int i = 0; i < m; i++) {
+      values[i] = r.int31(what);
+    }
+    return values;
+  }
+
+  private static String[] readDigests(
+      Reader r, long[] keys, ChunkCatalog known, ChunkDigestTable image)
+      throws ProfileFormatException {
+    int m = keys.length;
+    String[] digests = new String[m];
+    long[] knownKeys = known.sortedKeysArray();
+    int[] knownIds = known.idAtArray();
+    int c = 0;
+    for (int i = 0; i < m; i++) {
+      c = ChunkKeys.gallop(knownKeys, c, knownKeys.length, keys[i]);
+      String reuse =
+          c < knownKeys.length && knownKeys[c] == keys[i] ? known.digestOfId(knownIds[c]) : null;
+      digests[i] = readDigest(r, keys[i], reuse, image);
+    }
+    return digests;
+  }
+
+  private static String readDigest(Reader r, long key, String reuse, ChunkDigestTable image)
+      throws ProfileFormatException {
+    int tag = r.u8();
+    return switch (tag) {
+      case 0 -> image == null ? null : reuse != null ? reuse : image.digest(key);
+      case 1 -> reuse != null ? r.skipThen(32, reuse) : sha256String(r.bytes(32));
+      case 2 -> reuse != null ? r.skipString(reuse) : r.string();
+      default -> throw new ProfileFormatException("unknown chunk digest tag " + tag);
+    };
   }
 
   /** Most bytes one chunk's key delta, first-access time and length take. */

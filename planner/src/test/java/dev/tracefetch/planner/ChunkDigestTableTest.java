@@ -38,18 +38,21 @@ class ChunkDigestTableTest {
 
   @Test
   void classifiesEachChunkAgainstTheTable() {
-    byte[] raw = digests(4, 3);
+    byte[] raw = digests(4, 4);
     ChunkDigestTable table = new ChunkDigestTable();
-    table.addAll(new long[] {10, 20}, raw, 2);
+    table.addAll(new long[] {10, 20, 40}, raw, 3);
     byte[] asked = raw.clone();
-    asked[32] ^= 1; // key 20: another digest
+    asked[32] ^= 1; // key 20: another digest, from its first byte
+    asked[64 + 31] ^= 1; // key 40: another digest, in its last byte only
 
-    byte[] status = new byte[4];
-    table.classify(new long[] {10, 20, 30, 10}, asked, new int[] {0, 32, 64, -1}, 4, status);
+    byte[] status = new byte[5];
+    table.classify(
+        new long[] {10, 20, 40, 30, 10}, asked, new int[] {0, 32, 64, 96, -1}, 5, status);
 
     assertThat(status)
         .containsExactly(
             ChunkDigestTable.SAME,
+            ChunkDigestTable.DIFFERENT,
             ChunkDigestTable.DIFFERENT,
             ChunkDigestTable.UNKNOWN,
             ChunkDigestTable.UNKNOWN);
