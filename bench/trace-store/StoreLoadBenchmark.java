@@ -33,11 +33,11 @@ public final class StoreLoadBenchmark {
   private static final String ADMIN = "bench-admin-token-0123456789abcdef";
 
   public static void main(String[] args) throws Exception {
-    int uploads = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int uploads = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int events = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int planSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-    int warmUps = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+    int warmUps = args.length > 4 ? Integer.parseInt(args[4]) : 3000;
 
     System.out.printf(
         Locale.ROOT,
