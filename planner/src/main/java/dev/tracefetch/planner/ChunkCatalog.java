@@ -226,6 +226,20 @@ public final class ChunkCatalog {
     return supportOf[idAt[i]];
   }
 
+  /**
+   * Heap bytes the catalog holds, roughly (its arrays and digest strings), so that a cache of
+   * ranking states can be bounded in bytes rather than in images of very different sizes.
+   */
+  long approximateBytes() {
+    long bytes = 6 * 16L + keyOf.length * (8L + 4 + 8 + 4 + 4 + 4);
+    for (String digest : digestOf) {
+      if (digest != null) {
+        bytes += 40L + digest.length();
+      }
+    }
+    return bytes;
+  }
+
   /** Number of ids in use (equal to {@link #size()}). */
   int idCount() {
     return keyOf.length;

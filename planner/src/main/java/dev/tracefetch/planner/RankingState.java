@@ -205,6 +205,19 @@ public final class RankingState {
     return layerDigests;
   }
 
+  /**
+   * Heap bytes this state holds, roughly: per trace its chunk keys, first-access times, lengths and
+   * catalog ids (20 bytes a chunk), plus the catalog. The store bounds its cache of states by this,
+   * because one image with thousands of traces outweighs many small ones.
+   */
+  public long approximateBytes() {
+    long bytes = 128 + catalog.approximateBytes();
+    for (int i = 0; i < profiles.length; i++) {
+      bytes += 256 + 20L * chunkIds[i].length;
+    }
+    return bytes;
+  }
+
   TraceProfile[] profilesArray() {
     return profiles;
   }

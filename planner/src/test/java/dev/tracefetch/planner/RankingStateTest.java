@@ -35,6 +35,25 @@ class RankingStateTest {
   }
 
   @Test
+  void approximateBytesCountsEveryChunkOfEveryTraceAndTheCatalog() throws Exception {
+    Fixture f = new Fixture(13);
+    List<TraceProfile> normals = f.normals(6);
+    RankingState state = RankingState.of(normals.subList(0, 3));
+    long chunks = 0;
+    for (TraceProfile p : normals.subList(0, 3)) {
+      chunks += p.chunkCount();
+    }
+    long bytes = state.approximateBytes();
+    // 20 bytes per chunk of each trace, at least 32 more per catalog entry
+    assertThat(bytes).isGreaterThanOrEqualTo(20 * chunks + 32L * state.catalog().size());
+
+    RankingState larger = state.plus(normals.get(3)).plus(normals.get(4));
+    assertThat(larger.approximateBytes() - bytes)
+        .isGreaterThanOrEqualTo(20L * (normals.get(3).chunkCount() + normals.get(4).chunkCount()));
+    assertThat(RankingState.empty().approximateBytes()).isLessThan(1024);
+  }
+
+  @Test
   void incrementalEqualsFromScratchInAnyOrder() throws Exception {
     Fixture f = new Fixture(11);
     List<TraceProfile> all = new ArrayList<>(f.normals(12));

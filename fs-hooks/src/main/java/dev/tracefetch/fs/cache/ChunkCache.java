@@ -37,6 +37,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 
 /**
@@ -86,6 +87,13 @@ public final class ChunkCache implements Closeable {
   private long diskBytes; // guarded by lock
   private long storedSinceScan; // guarded by lock
   private volatile boolean closed;
+
+  /**
+   * Held shared while a fetched chunk is handed to the disk (queued or written), exclusively by
+   * {@link #close} once: so that a fetch still running when the cache closes (a read-ahead, a
+   * prefetch) never writes into the directory after close returned.
+   */
+  private final ReentrantReadWriteLock storing = new ReentrantReadWriteLock();
 
   private final ConcurrentHashMap<Digest, CompletableFuture<Served>> inflight =
       new ConcurrentHashMap<>();
@@ -261,6 +269,8 @@ public final class ChunkCache implements Closeable {
       return;
     }
     closed = true;
+    storing.writeLock().lock(); // waits for stores that began before closed was set
+    storing.writeLock().unlock();
     if (writer != null) {
       writer.shutdown();
       try {
@@ -564,6 +574,17 @@ public final class ChunkCache implements Closeable {
    * is full. Until it is on disk, {@link #loadOnce} serves it from {@link #pendingStores}.
    */
   private void storeSoon(Digest digest, byte[] data) {
+    storing.readLock().lock();
+    try {
+      if (!closed) { // closed meanwhile: the caller is served from memory, nothing is written
+        handToDisk(digest, data);
+      }
+    } finally {
+      storing.readLock().unlock();
+    }
+  }
+
+  private void handToDisk(Digest digest, byte[] data) {
     if (writer == null) {
       store(digest, data);
       return;

@@ -336,6 +336,47 @@ class ChunkCacheTest {
   }
 
   @Test
+  void aFetchThatEndsAfterCloseIsServedButNeverWritten() throws Exception {
+    fetchEndingAfterClose(open(1 << 20)); // stores inline
+    fetchEndingAfterClose(openWithWriter(1 << 20, 4)); // stores through the background writer
+  }
+
+  /** A read-ahead still fetching when its mount goes away: served, but nothing on disk. */
+  private void fetchEndingAfterClose(ChunkCache cache) throws Exception {
+    byte[] data = chunk(55, 5000);
+    Digest d = Digest.of(data);
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch closedNow = new CountDownLatch(1);
+    ChunkLoader slow =
+        digest -> {
+          loading.countDown();
+          try {
+            closedNow.await();
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+          return data.clone();
+        };
+    var fetch =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return bytes(cache.get(d, slow));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    loading.await();
+    cache.close();
+    closedNow.countDown();
+    assertThat(fetch.get()).isEqualTo(data);
+    try (Stream<Path> all = Files.walk(dir)) {
+      assertThat(all.filter(Files::isRegularFile).map(Path::toString).toList())
+          .noneMatch(f -> f.endsWith(".tmp") || f.contains(d.hex()));
+    }
+  }
+
+  @Test
   void closeWaitsForTheBackgroundWriter() throws Exception {
     CountingLoader loader = new CountingLoader();
     byte[] data = chunk(53, 5000);

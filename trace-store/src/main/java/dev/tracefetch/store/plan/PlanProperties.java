@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     uploads is ranked once (a busy image also waits as long as its previous run took)
  * @param handOverBytes profiles of newly uploaded traces kept in memory until their image is
  *     recomputed, at most this many bytes (beyond that they are read back from the database)
+ * @param cachedStateBytes how much heap the cached ranking states may take together, roughly (least
+ *     recently used images are dropped beyond it, but never the image just recomputed); 0 for a
+ *     quarter of the maximum heap
  */
 @ConfigurationProperties("tracestore.plan")
 public record PlanProperties(
@@ -39,7 +42,8 @@ public record PlanProperties(
     @DefaultValue("true") boolean recomputeOnStart,
     @DefaultValue("0") int rankingParallelism,
     @DefaultValue("500ms") Duration recomputeDelay,
-    @DefaultValue("64MB") org.springframework.util.unit.DataSize handOverBytes) {
+    @DefaultValue("64MB") org.springframework.util.unit.DataSize handOverBytes,
+    @DefaultValue("0B") org.springframework.util.unit.DataSize cachedStateBytes) {
 
   public PlanProperties {
     if (recomputeThreads < 1) {
@@ -62,6 +66,16 @@ public record PlanProperties(
       throw new IllegalArgumentException(
           "tracestore.plan.cached-images must not be negative, got " + cachedImages);
     }
+    if (cachedStateBytes.isNegative()) {
+      throw new IllegalArgumentException(
+          "tracestore.plan.cached-state-bytes must not be negative, got " + cachedStateBytes);
+    }
+  }
+
+  /** The byte budget of cached ranking states, with 0 resolved to a quarter of the heap. */
+  long cachedStateBudget() {
+    long bytes = cachedStateBytes.toBytes();
+    return bytes > 0 ? bytes : Runtime.getRuntime().maxMemory() / 4;
   }
 
   /** The ranking settings these properties select (validated by {@link RankingSettings}). */
