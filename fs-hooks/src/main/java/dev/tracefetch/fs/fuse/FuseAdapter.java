@@ -21,7 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
-import jnr.ffi.Struct;
 import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
@@ -68,10 +67,11 @@ final class FuseAdapter extends FuseStubFS {
   }
 
   /**
-   * Runs libfuse's mount + multi-threaded loop in the calling thread until the filesystem is
-   * unmounted; returns libfuse's exit code. Used instead of jnr-fuse's {@code mount()}, which
-   * registers a JVM shutdown hook per mount that keeps the whole filesystem reachable forever (a
-   * leak for a node process mounting many images); {@link Mount} tracks live mounts itself.
+   * Runs libfuse's mount + multi-threaded loop ({@link JavaThreadLoop}: its workers are Java
+   * threads) in the calling thread until the filesystem is unmounted; returns libfuse's exit code.
+   * Used instead of jnr-fuse's {@code mount()}, which registers a JVM shutdown hook per mount that
+   * keeps the whole filesystem reachable forever (a leak for a node process mounting many images);
+   * {@link Mount} tracks live mounts itself.
    */
   int runLoop(Path mountPoint, boolean debug, List<String> options) {
     List<String> args = new ArrayList<>();
@@ -83,8 +83,7 @@ final class FuseAdapter extends FuseStubFS {
     args.add(mountPoint.toString());
     args.addAll(options);
     String[] argv = args.toArray(String[]::new);
-    return libFuse.fuse_main_real(
-        argv.length, argv, fuseOperations, Struct.size(fuseOperations), null);
+    return JavaThreadLoop.run(argv, fuseOperations, Thread.currentThread().getName());
   }
 
   @FunctionalInterface
