@@ -1,6 +1,5 @@
 package dev.tracefetch.store.plan;
 
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +19,11 @@ import org.springframework.stereotype.Component;
 class ImageStates {
   private final int capacity;
   private final long budget;
-  private final Map<Long, ImageState> states;
-  private final Map<Long, Long> bytes = new HashMap<>();
+  private final Map<Long, Held> states;
   private long total;
+
+  /** A cached state with the bytes it was counted as. */
+  private record Held(ImageState state, long bytes) {}
 
   ImageStates(PlanProperties properties) {
     this.capacity = properties.cachedImages();
@@ -32,9 +33,9 @@ class ImageStates {
           private static final long serialVersionUID = 1L;
 
           @Override
-          protected boolean removeEldestEntry(Map.Entry<Long, ImageState> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<Long, Held> eldest) {
             if (size() > capacity) {
-              forget(eldest.getKey());
+              total -= eldest.getValue().bytes();
               return true;
             }
             return false;
@@ -43,42 +44,36 @@ class ImageStates {
   }
 
   synchronized Optional<ImageState> get(long imageId) {
-    return Optional.ofNullable(states.get(imageId));
+    return Optional.ofNullable(states.get(imageId)).map(Held::state);
   }
 
   synchronized void put(long imageId, ImageState state) {
     if (capacity == 0) {
       return;
     }
-    forget(imageId);
-    long size = state.ranked().approximateBytes();
-    bytes.put(imageId, size);
-    total += size;
-    states.put(imageId, state);
-    Iterator<Long> eldestFirst = states.keySet().iterator();
+    evict(imageId);
+    Held held = new Held(state, state.ranked().approximateBytes());
+    total += held.bytes();
+    states.put(imageId, held);
+    Iterator<Map.Entry<Long, Held>> eldestFirst = states.entrySet().iterator();
     while (total > budget && eldestFirst.hasNext()) {
-      long id = eldestFirst.next();
-      if (id != imageId) {
-        forget(id);
+      Map.Entry<Long, Held> e = eldestFirst.next();
+      if (e.getKey() != imageId) {
+        total -= e.getValue().bytes();
         eldestFirst.remove();
       }
     }
   }
 
   synchronized void evict(long imageId) {
-    forget(imageId);
-    states.remove(imageId);
+    Held gone = states.remove(imageId);
+    if (gone != null) {
+      total -= gone.bytes();
+    }
   }
 
   /** Approximate heap bytes of the states held. */
   synchronized long bytes() {
     return total;
-  }
-
-  private void forget(long imageId) {
-    Long size = bytes.remove(imageId);
-    if (size != null) {
-      total -= size;
-    }
   }
 }
