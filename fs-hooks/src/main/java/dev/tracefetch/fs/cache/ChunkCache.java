@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -36,6 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
@@ -86,6 +88,10 @@ public final class ChunkCache implements Closeable {
   private final Object lock = new Object();
   private long diskBytes; // guarded by lock
   private long storedSinceScan; // guarded by lock
+
+  /** Last file time set by {@link #nextUseStamp}, in microseconds since the epoch. */
+  private final AtomicLong lastUseStamp = new AtomicLong();
+
   private volatile boolean closed;
 
   /**
@@ -556,7 +562,7 @@ public final class ChunkCache implements Closeable {
       }
     }
     try {
-      Files.setLastModifiedTime(path, FileTime.fromMillis(System.currentTimeMillis()));
+      Files.setLastModifiedTime(path, nextUseStamp());
     } catch (NoSuchFileException e) {
       // evicted meanwhile; the bytes we hold are still good
     }
@@ -644,6 +650,7 @@ public final class ChunkCache implements Closeable {
       Path target = entryPath(digest);
       Files.createDirectories(target.getParent());
       synchronized (lock) {
+        Files.setLastModifiedTime(tmp, nextUseStamp()); // a rename keeps it
         moveAtomically(tmp, target);
         addToLru(digest, onDisk);
         storedSinceScan += onDisk;
@@ -668,6 +675,19 @@ public final class ChunkCache implements Closeable {
         LOG.log(Level.WARNING, "could not rescan chunk cache " + directory + ": " + e);
       }
     }
+  }
+
+  /**
+   * The time to mark an entry used with. The kernel stamps a written file from a coarse clock (one
+   * scheduler tick, several milliseconds), so entries stored in quick succession would tie and
+   * another process sharing the directory could not tell which is older; this stamp has the wall
+   * clock's microseconds and strictly increases within the process.
+   */
+  private FileTime nextUseStamp() {
+    Instant now = Instant.now();
+    long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    long stamp = lastUseStamp.updateAndGet(last -> Math.max(last + 1, micros));
+    return FileTime.from(stamp, TimeUnit.MICROSECONDS);
   }
 
   private static void moveAtomically(Path tmp, Path target) throws IOException {

@@ -214,6 +214,29 @@ class ChunkCacheTest {
   }
 
   @Test
+  void entriesStoredInQuickSuccessionCarryDistinctFileTimesInStoreOrder() throws Exception {
+    // Another process sharing the directory orders our entries by file time; the kernel's own
+    // stamp is one scheduler tick coarse, so quick stores would tie.
+    CountingLoader loader = new CountingLoader();
+    List<Digest> digests = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      digests.add(loader.add(chunk(300 + i, 1000)));
+    }
+    try (ChunkCache cache = open(1 << 20)) {
+      for (Digest d : digests) {
+        cache.get(d, loader);
+      }
+      List<FileTime> times = new ArrayList<>();
+      for (Digest d : digests) {
+        times.add(Files.getLastModifiedTime(cache.entryPath(d)));
+      }
+      for (int i = 1; i < times.size(); i++) {
+        assertThat(times.get(i)).as("file time of entry %d", i).isGreaterThan(times.get(i - 1));
+      }
+    }
+  }
+
+  @Test
   void cachesSharingADirectoryStayUnderTheLimitTogether() throws Exception {
     // Two processes on one node, each with its own view of the shared directory.
     CountingLoader loader = new CountingLoader();
